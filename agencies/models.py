@@ -1,0 +1,197 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+code_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]{0,39}$", _("Kode hanya huruf kecil, angka dan tanda hubung (maks. 40).")
+)
+
+
+class RespondentType(models.TextChoices):
+    PUBLIC = "public", _("Masyarakat umum")
+    INTERNAL = "internal", _("ASN / instansi pemerintah")
+
+
+class Region(models.Model):
+    """A Pemerintah Daerah: provinsi, kabupaten or kota."""
+
+    class Kind(models.TextChoices):
+        PROVINSI = "provinsi", _("Provinsi")
+        KABUPATEN = "kabupaten", _("Kabupaten")
+        KOTA = "kota", _("Kota")
+
+    code = models.CharField(_("kode"), max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(_("nama"), max_length=120)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    kemendagri_code = models.CharField(
+        _("kode Kemendagri/BPS"), max_length=13, unique=True, help_text=_("Misalnya 32.76 untuk Kota Depok.")
+    )
+    province = models.ForeignKey(
+        "self", verbose_name=_("provinsi"), null=True, blank=True, on_delete=models.PROTECT,
+        limit_choices_to={"kind": "provinsi"}, related_name="+",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("pemerintah daerah")
+        verbose_name_plural = _("pemerintah daerah")
+
+    def __str__(self):
+        return self.name
+
+
+class Agency(models.Model):
+    """A Perangkat Daerah (OPD) or a body under one, such as a Kelurahan under its Kecamatan."""
+
+    class Kind(models.TextChoices):
+        DINAS = "dinas", _("Dinas")
+        BADAN = "badan", _("Badan")
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+        PUSKESMAS = "puskesmas", _("Puskesmas")
+        RSUD = "rsud", _("RSUD")
+        UPTD = "uptd", _("UPTD")
+        SEKRETARIAT = "sekretariat", _("Sekretariat")
+        OTHER = "other", _("Lainnya")
+
+    region = models.ForeignKey(Region, verbose_name=_("pemerintah daerah"), on_delete=models.PROTECT,
+                               related_name="agencies")
+    parent = models.ForeignKey("self", verbose_name=_("induk"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+    code = models.CharField(_("kode"), max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    address = models.CharField(_("alamat"), max_length=250, blank=True)
+    head_name = models.CharField(_("nama kepala"), max_length=120, blank=True)
+    head_title = models.CharField(_("jabatan kepala"), max_length=120, blank=True)
+    head_nip = models.CharField(_("NIP kepala"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("perangkat daerah")
+        verbose_name_plural = _("perangkat daerah")
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceUnit(models.Model):
+    """The counter or unit where a service is given and surveyed."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("perangkat daerah"), on_delete=models.PROTECT,
+                               related_name="units")
+    code = models.CharField(_("kode"), max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(_("nama"), max_length=200)
+    address = models.CharField(_("alamat"), max_length=250, blank=True)
+    respondent_type = models.CharField(_("jenis responden"), max_length=10, choices=RespondentType.choices,
+                                       default=RespondentType.PUBLIC)
+    questionnaire = models.ForeignKey("surveys.Questionnaire", verbose_name=_("kuesioner"),
+                                      on_delete=models.PROTECT, related_name="units")
+    head_name = models.CharField(_("nama kepala unit"), max_length=120, blank=True)
+    head_title = models.CharField(_("jabatan kepala unit"), max_length=120, blank=True)
+    head_nip = models.CharField(_("NIP kepala unit"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit layanan")
+        verbose_name_plural = _("unit layanan")
+
+    def __str__(self):
+        return self.name
+
+
+class Service(models.Model):
+    """A jenis layanan given at a unit, e.g. "Perekaman KTP-el"."""
+
+    unit = models.ForeignKey(ServiceUnit, verbose_name=_("unit layanan"), on_delete=models.PROTECT,
+                             related_name="services")
+    name = models.CharField(_("nama"), max_length=200)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("jenis layanan")
+        verbose_name_plural = _("jenis layanan")
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="service_name_unique_per_unit")]
+
+    def __str__(self):
+        return self.name
+
+
+class Population(models.Model):
+    """Number of service users of a unit in a quarter (or a whole year), for the required sample size."""
+
+    unit = models.ForeignKey(ServiceUnit, verbose_name=_("unit layanan"), on_delete=models.CASCADE,
+                             related_name="populations")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    quarter = models.PositiveSmallIntegerField(
+        _("triwulan"), null=True, blank=True, choices=[(1, "TW I"), (2, "TW II"), (3, "TW III"), (4, "TW IV")],
+        help_text=_("Kosongkan untuk jumlah setahun."),
+    )
+    service_users = models.PositiveIntegerField(_("jumlah pengguna layanan"))
+
+    class Meta:
+        ordering = ["unit", "-year", "quarter"]
+        verbose_name = _("populasi pengguna layanan")
+        verbose_name_plural = _("populasi pengguna layanan")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "quarter"], name="population_unique_quarter"),
+            models.UniqueConstraint(fields=["unit", "year"], condition=Q(quarter__isnull=True),
+                                    name="population_unique_year"),
+            models.CheckConstraint(condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
+                                   name="population_quarter_1_to_4"),
+        ]
+
+    def __str__(self):
+        period = f"TW {self.quarter} {self.year}" if self.quarter else str(self.year)
+        return f"{self.unit} {period}: {self.service_users}"
+
+
+class StaffRole(models.Model):
+    """A staff member's scope. A user may hold several roles."""
+
+    class Role(models.TextChoices):
+        REGION_ADMIN = "region_admin", _("Admin pemda (Bagian Organisasi)")
+        AGENCY_ADMIN = "agency_admin", _("Admin perangkat daerah")
+        UNIT_OPERATOR = "unit_operator", _("Operator unit layanan")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pengguna"), on_delete=models.CASCADE,
+                             related_name="staff_roles")
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey(Region, verbose_name=_("pemerintah daerah"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, verbose_name=_("perangkat daerah"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(ServiceUnit, verbose_name=_("unit layanan"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("peran staf")
+        verbose_name_plural = _("peran staf")
+        constraints = [
+            models.CheckConstraint(
+                name="staffrole_scope_matches_role",
+                condition=(
+                    Q(role="region_admin", region__isnull=False, agency__isnull=True, unit__isnull=True)
+                    | Q(role="agency_admin", region__isnull=True, agency__isnull=False, unit__isnull=True)
+                    | Q(role="unit_operator", region__isnull=True, agency__isnull=True, unit__isnull=False)
+                ),
+            ),
+            models.UniqueConstraint(fields=["user", "region"], condition=Q(role="region_admin"),
+                                    name="staffrole_unique_region"),
+            models.UniqueConstraint(fields=["user", "agency"], condition=Q(role="agency_admin"),
+                                    name="staffrole_unique_agency"),
+            models.UniqueConstraint(fields=["user", "unit"], condition=Q(role="unit_operator"),
+                                    name="staffrole_unique_unit"),
+        ]
+
+    @property
+    def scope(self):
+        return self.region or self.agency or self.unit
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.scope}"

@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+QUARTERS = [(1, "TW I"), (2, "TW II"), (3, "TW III"), (4, "TW IV")]
+
+
+class FollowUpPlan(models.Model):
+    """A Rencana Tindak Lanjut item: what a unit will do about a weak element after a period's survey."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Direncanakan")
+        IN_PROGRESS = "in_progress", _("Sedang berjalan")
+        DONE = "done", _("Selesai")
+
+    unit = models.ForeignKey("agencies.ServiceUnit", verbose_name=_("unit layanan"), on_delete=models.CASCADE,
+                             related_name="follow_up_plans")
+    element = models.ForeignKey("surveys.Element", verbose_name=_("unsur"), on_delete=models.PROTECT,
+                                related_name="+")
+    year = models.PositiveSmallIntegerField(_("tahun survei"))
+    quarter = models.PositiveSmallIntegerField(_("triwulan survei"), choices=QUARTERS)
+    action = models.TextField(_("program/kegiatan"), max_length=2000)
+    responsible = models.CharField(_("penanggung jawab"), max_length=200)
+    due_year = models.PositiveSmallIntegerField(_("tahun target"))
+    due_quarter = models.PositiveSmallIntegerField(_("triwulan target"), choices=QUARTERS)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("dibuat oleh"))
+
+    class Meta:
+        ordering = ["unit", "-year", "-quarter", "element__position"]
+        verbose_name = _("rencana tindak lanjut")
+        verbose_name_plural = _("rencana tindak lanjut")
+        constraints = [
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="rtl_quarter_1_to_4"),
+            models.CheckConstraint(condition=Q(due_quarter__gte=1, due_quarter__lte=4),
+                                   name="rtl_due_quarter_1_to_4"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.element.code} · {self.action[:40]}"
+
+
+class Publication(models.Model):
+    """A region's results for a period, released to the public page."""
+
+    region = models.ForeignKey("agencies.Region", verbose_name=_("pemerintah daerah"), on_delete=models.CASCADE,
+                               related_name="publications")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    quarter = models.PositiveSmallIntegerField(_("triwulan"), null=True, blank=True, choices=QUARTERS,
+                                               help_text=_("Kosongkan untuk hasil setahun."))
+    published_at = models.DateTimeField(_("diterbitkan"), auto_now_add=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("diterbitkan oleh"))
+
+    class Meta:
+        ordering = ["region", "-year", "-quarter"]
+        verbose_name = _("publikasi hasil")
+        verbose_name_plural = _("publikasi hasil")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "quarter"], name="publication_unique_quarter"),
+            models.UniqueConstraint(fields=["region", "year"], condition=Q(quarter__isnull=True),
+                                    name="publication_unique_year"),
+        ]
+
+    def __str__(self):
+        period = f"TW {self.quarter} {self.year}" if self.quarter else str(self.year)
+        return f"{self.region} {period}"

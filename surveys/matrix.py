@@ -1,0 +1,306 @@
+"""Reading response matrices (one row a respondent, one column an element) from CSV or XLSX files.
+
+Row numbers in messages are the rows a user sees in Excel: the header is row 1 and the first
+respondent is row 2. Columns are named by their header, or by their letter when they have none.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from reports.ikm import SCORES, ElementTotal, ValueCounts
+
+HEADER_ROW = 1
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+DELIMITERS = (",", ";", "\t")  # Excel in an Indonesian locale writes ";" because "," is its decimal mark
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+QUOTED = re.compile(r'"[^"]*"')
+SHOWN_VALUE_LENGTH = 30
+
+
+class MatrixError(ValueError):
+    """A problem in an uploaded matrix, told in one line that names the row and column it is in."""
+
+    def __init__(self, message: str, *, row: int | None = None, column: str | None = None):
+        super().__init__(message)
+        self.row = row
+        self.column = column
+
+
+def cell_error(row_number: int, column: str, problem: str) -> MatrixError:
+    return MatrixError(f"row {row_number}, column {column}: {problem}", row=row_number, column=column)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A sheet as read: the header (row 1) and the rows below it, all as wide as the header.
+
+    rows[i] is spreadsheet row i + 2; blank rows between answers are kept so the numbers stay right,
+    blank rows at the end are dropped.
+    """
+
+    header: list[str]
+    rows: list[list[object]]
+
+    def numbered_rows(self) -> Iterator[tuple[int, list[object]]]:
+        return enumerate(self.rows, start=HEADER_ROW + 1)
+
+
+def read_table(
+    data: bytes, filename: str, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS
+) -> Table:
+    """Read the first worksheet of an XLSX file or a CSV file, told apart by content, not by name."""
+    if not data:
+        raise MatrixError("the file is empty")
+    if _is_xlsx(data):
+        return _read_xlsx(data, filename, max_rows, max_columns)
+    text = _decoded_text(data)
+    if text is None:
+        raise MatrixError(f"{filename} is neither a CSV nor an XLSX file")
+    return _tabulate(_csv_rows(text), max_rows, max_columns)
+
+
+def _is_xlsx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+    return "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names)
+
+
+def _read_xlsx(data: bytes, filename: str, max_rows: int, max_columns: int) -> Table:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # the stored dimensions can be wrong; read the cells that exist
+            return _tabulate(sheet.iter_rows(values_only=True), max_rows, max_columns)
+        finally:
+            workbook.close()
+    except MatrixError:
+        raise
+    except Exception as error:  # openpyxl reports a damaged workbook through many exception types
+        raise MatrixError(f"{filename} is a damaged XLSX file ({error})") from error
+
+
+def _decoded_text(data: bytes) -> str | None:
+    """The file as text, or None when it is not text (a PDF, an image, an old .xls)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings: tuple[str, ...] = ("utf-16",)  # Excel's "Unicode Text" export
+    else:
+        encodings = ("utf-8-sig", "cp1252")  # cp1252: Excel's plain CSV on Windows in Indonesia
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text.startswith("%PDF-") or CONTROL_CHARACTERS.search(text):
+            return None
+        return text
+    return None
+
+
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise MatrixError(f"line {reader.line_num}: {error}") from error
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter used most in the first non-blank line, outside quotes; "," when there is none."""
+    first_line = next((line for line in io.StringIO(text) if line.strip()), "")
+    unquoted = QUOTED.sub("", first_line)
+    return max(DELIMITERS, key=unquoted.count)
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _used_width(cells: Sequence[object]) -> int:
+    return next((index + 1 for index in range(len(cells) - 1, -1, -1) if not _is_blank(cells[index])), 0)
+
+
+def _tabulate(raw_rows: Iterable[Sequence[object]], max_rows: int, max_columns: int) -> Table:
+    rows: list[list[object]] = []
+    blank_rows_pending = 0  # held back until a filled row follows, so trailing blank rows are dropped
+    for row_number, cells in enumerate(raw_rows, start=HEADER_ROW):
+        width = _used_width(cells)
+        if not width:
+            blank_rows_pending += 1
+            continue
+        if not rows and row_number != HEADER_ROW:
+            raise MatrixError("row 1 is blank; it must hold the column headers", row=HEADER_ROW)
+        if row_number - HEADER_ROW > max_rows:
+            raise MatrixError(f"the file has more than {max_rows} rows of answers", row=row_number)
+        if width > max_columns:
+            raise MatrixError(
+                f"row {row_number} has data beyond column {get_column_letter(max_columns)}; "
+                f"at most {max_columns} columns are read",
+                row=row_number,
+            )
+        rows.extend([] for _ in range(blank_rows_pending))
+        blank_rows_pending = 0
+        rows.append(list(cells[:width]))
+    if not rows:
+        raise MatrixError("the file is empty")
+
+    header = ["" if cell is None else str(cell).strip() for cell in rows[0]]
+    body = []
+    for row_number, cells in enumerate(rows[1:], start=HEADER_ROW + 1):
+        for index, cell in enumerate(cells):
+            if not _is_blank(cell) and (index >= len(header) or not header[index]):
+                raise cell_error(row_number, get_column_letter(index + 1), "a value in a column without a header")
+        body.append(cells + [None] * (len(header) - len(cells)))
+    return Table(header=header, rows=body)
+
+
+def _column_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def element_columns(
+    header: Sequence[str], element_codes: Sequence[str], *, extra_columns_allowed: Collection[str] = ()
+) -> dict[str, int]:
+    """The index in the header of every element code and of each allowed extra column present.
+
+    Names match case-insensitively once trimmed; blank header cells are not columns.
+    """
+    expected = {_column_key(name): name for name in (*element_codes, *extra_columns_allowed)}
+    columns: dict[str, int] = {}
+    unknown: list[str] = []
+    duplicated: list[str] = []
+    for index, cell in enumerate(header):
+        key = _column_key(cell)
+        if not key:
+            continue
+        name = expected.get(key)
+        if name is None:
+            unknown.append(cell.strip())
+        elif name in columns:
+            duplicated.append(name)
+        else:
+            columns[name] = index
+
+    missing = [code for code in element_codes if code not in columns]
+    if len(missing) == len(element_codes):
+        raise MatrixError(
+            f"row 1 must be the header naming the columns {_span(element_codes)}", row=HEADER_ROW
+        )
+    if unknown:
+        raise MatrixError(f"column {unknown[0]} is not part of this questionnaire", row=HEADER_ROW, column=unknown[0])
+    if duplicated:
+        raise MatrixError(f"column {duplicated[0]} appears more than once", row=HEADER_ROW, column=duplicated[0])
+    if missing:
+        if len(missing) == 1:
+            raise MatrixError(f"column {missing[0]} is missing", row=HEADER_ROW, column=missing[0])
+        raise MatrixError(f"columns {', '.join(missing)} are missing", row=HEADER_ROW)
+    return columns
+
+
+def _span(codes: Sequence[str]) -> str:
+    return f"{codes[0]}..{codes[-1]}" if len(codes) > 2 else ", ".join(codes)
+
+
+def score_cell(value: object, row_number: int, column: str) -> int | None:
+    """The score 1..4 in a cell, None when it is blank; a whole number like Excel's 4.0 counts."""
+    if _is_blank(value):
+        return None
+    score = _score(value)
+    if score is None:
+        raise cell_error(row_number, column, f"{_shown(value)} is not a score 1-4")
+    return score
+
+
+def _score(value: object) -> int | None:
+    if isinstance(value, bool):  # a TRUE/FALSE cell is an int to Python, not a score
+        return None
+    if isinstance(value, str):
+        try:
+            value = Decimal(value)
+        except InvalidOperation:
+            return None
+    if isinstance(value, Decimal) and not value.is_finite():
+        return None  # comparing a signalling NaN would raise
+    if isinstance(value, (int, float, Decimal)) and value in SCORES:
+        return int(value)
+    return None
+
+
+def _shown(value: object) -> str:
+    """A cell value as a message quotes it: numbers bare, text in quotes, long text shortened."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            Decimal(text)
+        except InvalidOperation:
+            if len(text) > SHOWN_VALUE_LENGTH:
+                text = text[:SHOWN_VALUE_LENGTH] + "…"
+            return repr(text)
+        return text
+    return str(value)
+
+
+@dataclass(frozen=True)
+class ScoredRow:
+    number: int  # the spreadsheet row
+    scores: tuple[int | None, ...]  # in element order; None where the element was not answered
+
+
+@dataclass(frozen=True)
+class ScoreMatrix:
+    element_codes: tuple[str, ...]
+    rows: tuple[ScoredRow, ...]
+
+    @property
+    def respondents(self) -> int:
+        return len(self.rows)
+
+    def _answers(self, position: int) -> list[int]:
+        return [row.scores[position] for row in self.rows if row.scores[position] is not None]
+
+    def totals(self) -> list[ElementTotal]:
+        totals = []
+        for position, code in enumerate(self.element_codes):
+            answers = self._answers(position)
+            totals.append(ElementTotal(code, sum(answers), len(answers)))
+        return totals
+
+    def value_counts(self) -> list[ValueCounts]:
+        counted = [Counter(self._answers(position)) for position in range(len(self.element_codes))]
+        return [(counts[1], counts[2], counts[3], counts[4]) for counts in counted]
+
+
+def read_score_matrix(
+    data: bytes,
+    filename: str,
+    element_codes: Sequence[str],
+    *,
+    extra_columns_allowed: Collection[str] = (),
+) -> ScoreMatrix:
+    """The scores of every respondent; a row blank in all element columns is not a respondent."""
+    table = read_table(data, filename)
+    columns = element_columns(table.header, element_codes, extra_columns_allowed=extra_columns_allowed)
+    rows = []
+    for row_number, cells in table.numbered_rows():
+        scores = tuple(score_cell(cells[columns[code]], row_number, code) for code in element_codes)
+        if any(score is not None for score in scores):
+            rows.append(ScoredRow(row_number, scores))
+    if not rows:
+        raise MatrixError("the file has a header but no answers")
+    return ScoreMatrix(tuple(element_codes), tuple(rows))

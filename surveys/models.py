@@ -1,0 +1,261 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import RespondentType
+from surveys import official
+
+
+class Regulation(models.TextChoices):
+    PERMENPAN_14_2017 = "permenpan-14-2017", "Permenpan RB 14/2017"
+    KEPMENPAN_25_2004 = "kepmenpan-25-2004", "Kepmenpan 25/2004"
+
+
+class Questionnaire(models.Model):
+    """A versioned questionnaire. Past responses keep pointing at the version they answered."""
+
+    code = models.CharField(_("kode"), max_length=40, unique=True)
+    version = models.PositiveSmallIntegerField(_("versi"), default=1)
+    regulation = models.CharField(_("regulasi"), max_length=40, choices=Regulation.choices)
+    title = models.CharField(_("judul"), max_length=200)
+    legal_basis = models.TextField(_("dasar hukum"))
+    is_default = models.BooleanField(_("bawaan"), default=False)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["-is_default", "code"]
+        verbose_name = _("kuesioner")
+        verbose_name_plural = _("kuesioner")
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
+                                    name="questionnaire_single_default"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def rules(self):
+        """The grade table and weighting of this questionnaire's regulation."""
+        from reports.ikm import REGULATIONS
+
+        return REGULATIONS[self.regulation]
+
+
+class Element(models.Model):
+    """An unsur: one question with its four official answer labels, scored 1..4."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="elements")
+    position = models.PositiveSmallIntegerField(_("urutan"))
+    code = models.CharField(_("kode"), max_length=4, help_text="U1..Un")
+    slug = models.SlugField(_("slug"), max_length=40)
+    name = models.CharField(_("nama unsur"), max_length=120)
+    name_en = models.CharField(_("nama unsur (Inggris)"), max_length=120)
+    question = models.TextField(_("pertanyaan"))
+    question_en = models.TextField(_("pertanyaan (Inggris)"))
+    label_1 = models.CharField(_("jawaban 1"), max_length=60)
+    label_2 = models.CharField(_("jawaban 2"), max_length=60)
+    label_3 = models.CharField(_("jawaban 3"), max_length=60)
+    label_4 = models.CharField(_("jawaban 4"), max_length=60)
+    label_en_1 = models.CharField(_("jawaban 1 (Inggris)"), max_length=60)
+    label_en_2 = models.CharField(_("jawaban 2 (Inggris)"), max_length=60)
+    label_en_3 = models.CharField(_("jawaban 3 (Inggris)"), max_length=60)
+    label_en_4 = models.CharField(_("jawaban 4 (Inggris)"), max_length=60)
+
+    class Meta:
+        ordering = ["questionnaire", "position"]
+        verbose_name = _("unsur")
+        verbose_name_plural = _("unsur")
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "position"], name="element_unique_position"),
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="element_unique_code"),
+            models.UniqueConstraint(fields=["questionnaire", "slug"], name="element_unique_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def labels(self):
+        return [self.label_1, self.label_2, self.label_3, self.label_4]
+
+    @property
+    def labels_en(self):
+        return [self.label_en_1, self.label_en_2, self.label_en_3, self.label_en_4]
+
+
+class Channel(models.TextChoices):
+    KIOSK = "kiosk", _("Kios (tablet di loket)")
+    QR = "qr", _("QR / ponsel")
+    PAPER = "paper", _("Lembar kertas")
+    IMPORT = "import", _("Impor berkas")
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Kiosk(models.Model):
+    """A tablet paired to one service unit. Only a hash of its token is stored."""
+
+    unit = models.ForeignKey("agencies.ServiceUnit", verbose_name=_("unit layanan"), on_delete=models.CASCADE,
+                             related_name="kiosks")
+    name = models.CharField(_("nama"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("dibuat oleh"))
+    last_seen_at = models.DateTimeField(_("terakhir aktif"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "name"]
+        verbose_name = _("kios")
+        verbose_name_plural = _("kios")
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})"
+
+    def issue_token(self) -> str:
+        """Give the kiosk a new secret; returns the clear token, which is shown once and never stored."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = _hash_token(token)
+        return token
+
+    @classmethod
+    def for_token(cls, token: str):
+        return cls.objects.select_related("unit").filter(token_hash=_hash_token(token)).first()
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+
+class ImportBatch(models.Model):
+    """One uploaded spreadsheet; the file's hash keeps the same file from being counted twice."""
+
+    unit = models.ForeignKey("agencies.ServiceUnit", on_delete=models.PROTECT, related_name="import_batches",
+                             verbose_name=_("unit layanan"))
+    filename = models.CharField(_("nama berkas"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    row_count = models.PositiveIntegerField(_("jumlah baris"))
+    imported_at = models.DateTimeField(_("diimpor"), auto_now_add=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("diimpor oleh"))
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("impor berkas")
+        verbose_name_plural = _("impor berkas")
+        constraints = [models.UniqueConstraint(fields=["unit", "sha256"], name="import_file_once_per_unit")]
+
+    def __str__(self):
+        return self.filename
+
+
+class Response(models.Model):
+    """One completed questionnaire. Anonymous: no name, NIK, phone or IP address is kept."""
+
+    key = models.UUIDField(_("kunci idempoten"), unique=True, editable=False,
+                           help_text=_("Dibuat oleh perangkat; pengiriman ulang dengan kunci sama tidak dihitung dua kali."))
+    unit = models.ForeignKey("agencies.ServiceUnit", verbose_name=_("unit layanan"), on_delete=models.PROTECT,
+                             related_name="responses")
+    service = models.ForeignKey("agencies.Service", verbose_name=_("jenis layanan"), on_delete=models.PROTECT,
+                                related_name="responses")
+    questionnaire = models.ForeignKey(Questionnaire, verbose_name=_("kuesioner"), on_delete=models.PROTECT,
+                                      related_name="responses")
+    channel = models.CharField(_("saluran"), max_length=8, choices=Channel.choices)
+    kiosk = models.ForeignKey(Kiosk, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses",
+                              verbose_name=_("kios"))
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="responses", verbose_name=_("impor"))
+    answered_at = models.DateTimeField(_("waktu mengisi"), db_index=True)
+    received_at = models.DateTimeField(_("waktu diterima"), auto_now_add=True)
+    gender = models.CharField(_("jenis kelamin"), max_length=1, choices=official.GENDERS, blank=True)
+    age = models.PositiveSmallIntegerField(
+        _("usia"), null=True, blank=True,
+        validators=[MinValueValidator(official.AGE_MIN), MaxValueValidator(official.AGE_MAX)],
+    )
+    education = models.CharField(_("pendidikan"), max_length=8, choices=official.EDUCATIONS, blank=True)
+    occupation = models.CharField(_("pekerjaan"), max_length=10, choices=official.OCCUPATIONS, blank=True)
+    respondent_type = models.CharField(_("jenis responden"), max_length=10, choices=RespondentType.choices,
+                                       default=RespondentType.PUBLIC)
+    suggestion = models.TextField(_("saran"), max_length=2000, blank=True)
+    suspected_repeat = models.BooleanField(_("diduga isian berulang"), default=False)
+    excluded_at = models.DateTimeField(_("dikecualikan pada"), null=True, blank=True)
+    excluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("dikecualikan oleh"))
+
+    class Meta:
+        ordering = ["-answered_at"]
+        verbose_name = _("respons")
+        verbose_name_plural = _("respons")
+        indexes = [models.Index(fields=["unit", "answered_at"], name="response_unit_time")]
+
+    def __str__(self):
+        return f"{self.unit} {self.answered_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_excluded(self):
+        return self.excluded_at is not None
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    element = models.ForeignKey(Element, on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+
+    class Meta:
+        verbose_name = _("jawaban")
+        verbose_name_plural = _("jawaban")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "element"], name="answer_once_per_element"),
+            models.CheckConstraint(condition=Q(value__gte=1, value__lte=4), name="answer_value_1_to_4"),
+        ]
+
+
+class ElementTally(models.Model):
+    """Exact answer counts per unit, service, day, channel, element and value: what every score is read from.
+
+    Kept in step with responses inside the same transaction (surveys.services), so they are exact whenever
+    anybody looks; `rebuild_tallies --check` proves it against the raw answers.
+    """
+
+    unit = models.ForeignKey("agencies.ServiceUnit", on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey("agencies.Service", on_delete=models.CASCADE, related_name="+")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    element = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="+")
+    value = models.PositiveSmallIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "service", "questionnaire", "day", "channel", "element", "value"],
+                                    name="element_tally_key"),
+        ]
+        indexes = [models.Index(fields=["day", "unit"], name="element_tally_day_unit")]
+
+
+class ResponseTally(models.Model):
+    """Respondent counts per unit, service, day and channel (blank answers make these differ from answers)."""
+
+    unit = models.ForeignKey("agencies.ServiceUnit", on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey("agencies.Service", on_delete=models.CASCADE, related_name="+")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "service", "questionnaire", "day", "channel"],
+                                    name="response_tally_key"),
+        ]
+        indexes = [models.Index(fields=["day", "unit"], name="response_tally_day_unit")]

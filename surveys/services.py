@@ -1,0 +1,105 @@
+"""Writes to responses. Every path (kiosk, QR, paper, import, demo data) stores answers through here,
+so the tallies stay exact and an idempotency key is never counted twice."""
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from surveys.models import Answer, Element, Response
+from surveys.tallies import tallies_add
+
+
+@dataclass
+class NewResponse:
+    """A validated response, ready to store. `answers` maps element ids to values 1..4."""
+
+    key: uuid.UUID
+    unit_id: int
+    service_id: int
+    questionnaire_id: int
+    channel: str
+    answered_at: datetime
+    answers: Mapping[int, int]
+    gender: str = ""
+    age: int | None = None
+    education: str = ""
+    occupation: str = ""
+    respondent_type: str = "public"
+    suggestion: str = ""
+    kiosk_id: int | None = None
+    import_batch_id: int | None = None
+    suspected_repeat: bool = False
+
+    def build(self) -> tuple[Response, list[Answer]]:
+        response = Response(
+            key=self.key, unit_id=self.unit_id, service_id=self.service_id,
+            questionnaire_id=self.questionnaire_id, channel=self.channel, answered_at=self.answered_at,
+            gender=self.gender, age=self.age, education=self.education, occupation=self.occupation,
+            respondent_type=self.respondent_type, suggestion=self.suggestion, kiosk_id=self.kiosk_id,
+            import_batch_id=self.import_batch_id, suspected_repeat=self.suspected_repeat,
+        )
+        answers = [Answer(element_id=element_id, value=value) for element_id, value in self.answers.items()]
+        return response, answers
+
+
+def response_submit(new: NewResponse) -> tuple[int, bool]:
+    """Store one response exactly once. Returns (response id, created); a known key returns its id."""
+    response, answers = new.build()
+    try:
+        with transaction.atomic():
+            response.save(force_insert=True)
+            for answer in answers:
+                answer.response_id = response.id
+            Answer.objects.bulk_create(answers)
+            tallies_add([(response, answers)])
+    except IntegrityError:
+        existing = Response.objects.filter(key=new.key).values_list("id", flat=True).first()
+        if existing is None:
+            raise
+        return existing, False
+    return response.id, True
+
+
+def responses_submit_many(new_responses: Sequence[NewResponse], batch_size: int = 1000) -> int:
+    """Store many responses in the caller's transaction (imports, demo data); keys must be new."""
+    stored = 0
+    for start in range(0, len(new_responses), batch_size):
+        built = [new.build() for new in new_responses[start:start + batch_size]]
+        responses = Response.objects.bulk_create([response for response, _ in built])
+        for response, answers in built:
+            for answer in answers:
+                answer.response_id = response.id
+        Answer.objects.bulk_create([answer for _, answers in built for answer in answers])
+        tallies_add(built)
+        stored += len(built)
+    return stored
+
+
+def response_exclude(response: Response, *, by, excluded: bool = True):
+    """Take a response out of (or back into) the scores, recording who did it and when."""
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        if locked.is_excluded == excluded:
+            return locked
+        answers = list(Answer.objects.filter(response=locked))
+        tallies_add([(locked, answers)], sign=-1 if excluded else 1)
+        locked.excluded_at = timezone.now() if excluded else None
+        locked.excluded_by = by if excluded else None
+        locked.save(update_fields=["excluded_at", "excluded_by"])
+    return locked
+
+
+def response_delete(response: Response):
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        if not locked.is_excluded:
+            tallies_add([(locked, list(Answer.objects.filter(response=locked)))], sign=-1)
+        locked.delete()
+
+
+def elements_by_code(questionnaire_id: int) -> dict[str, Element]:
+    return {element.code: element for element in Element.objects.filter(questionnaire_id=questionnaire_id)}

@@ -1,0 +1,69 @@
+import shutil
+from dataclasses import dataclass
+
+import pytest
+
+from tests.factories import make_agency, make_region, make_service, make_unit, make_user
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+
+
+@dataclass
+class World:
+    """Two regions; in the first, two agencies (one with a sub-agency) with units and staff of every role.
+
+    region_admin: the whole first region. agency_admin: agency (and its sub-agency). other_agency_admin:
+    other_agency only. operator: unit only. stranger: region admin of the second region. nobody: no role.
+    """
+
+    region: object
+    other_region: object
+    agency: object
+    sub_agency: object
+    other_agency: object
+    far_agency: object
+    unit: object
+    sub_unit: object
+    other_unit: object
+    far_unit: object
+    service: object
+    region_admin: object
+    agency_admin: object
+    other_agency_admin: object
+    operator: object
+    stranger: object
+    nobody: object
+
+
+@pytest.fixture
+def world(db):
+    region = make_region("kota-uji", name="Kota Uji")
+    other_region = make_region("kota-lain", name="Kota Lain")
+    agency = make_agency(region, "kecamatan-uji", name="Kecamatan Uji", kind="kecamatan")
+    sub_agency = make_agency(region, "kelurahan-uji", name="Kelurahan Uji", kind="kelurahan", parent=agency)
+    other_agency = make_agency(region, "dinas-lain", name="Dinas Lain")
+    far_agency = make_agency(other_region, "dinas-jauh", name="Dinas Jauh")
+    unit = make_unit(agency, "loket-kecamatan", name="Loket Kecamatan")
+    sub_unit = make_unit(sub_agency, "loket-kelurahan", name="Loket Kelurahan")
+    other_unit = make_unit(other_agency, "loket-dinas", name="Loket Dinas")
+    far_unit = make_unit(far_agency, "loket-jauh", name="Loket Jauh")
+    service = make_service(unit, "Surat Keterangan")
+    for other in (sub_unit, other_unit, far_unit):
+        make_service(other)
+    return World(
+        region=region, other_region=other_region, agency=agency, sub_agency=sub_agency,
+        other_agency=other_agency, far_agency=far_agency, unit=unit, sub_unit=sub_unit, other_unit=other_unit,
+        far_unit=far_unit, service=service,
+        region_admin=make_user("bagor", region), agency_admin=make_user("camat", agency),
+        other_agency_admin=make_user("kadis", other_agency), operator=make_user("operator", unit),
+        stranger=make_user("bagor-lain", other_region), nobody=make_user("tamu"),
+    )
