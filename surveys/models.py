@@ -124,8 +124,12 @@ class Kiosk(models.Model):
     def issue_token(self) -> str:
         """Give the kiosk a new secret; returns the clear token, which is shown once and never stored."""
         token = secrets.token_urlsafe(32)
-        self.token_hash = _hash_token(token)
+        self.set_token(token)
         return token
+
+    def set_token(self, token: str):
+        """Pair the kiosk with a given token (the published demo kiosk); real kiosks use issue_token."""
+        self.token_hash = _hash_token(token)
 
     @classmethod
     def for_token(cls, token: str):
