@@ -31,16 +31,22 @@ SHOWN_VALUE_LENGTH = 30
 
 
 class MatrixError(ValueError):
-    """A problem in an uploaded matrix, told in one line that names the row and column it is in."""
+    """A problem in an uploaded matrix, told in one line that names the row and column it is in.
 
-    def __init__(self, message: str, *, row: int | None = None, column: str | None = None):
+    `code` names the kind of problem read_table found, so a screen can tell it in the user's language.
+    """
+
+    def __init__(self, message: str, *, row: int | None = None, column: str | None = None,
+                 code: str | None = None):
         super().__init__(message)
         self.row = row
         self.column = column
+        self.code = code
 
 
-def cell_error(row_number: int, column: str, problem: str) -> MatrixError:
-    return MatrixError(f"row {row_number}, column {column}: {problem}", row=row_number, column=column)
+def cell_error(row_number: int, column: str, problem: str, *, code: str | None = None) -> MatrixError:
+    return MatrixError(f"row {row_number}, column {column}: {problem}", row=row_number, column=column,
+                       code=code)
 
 
 @dataclass(frozen=True)
@@ -63,12 +69,12 @@ def read_table(
 ) -> Table:
     """Read the first worksheet of an XLSX file or a CSV file, told apart by content, not by name."""
     if not data:
-        raise MatrixError("the file is empty")
+        raise MatrixError("the file is empty", code="empty")
     if _is_xlsx(data):
         return _read_xlsx(data, filename, max_rows, max_columns)
     text = _decoded_text(data)
     if text is None:
-        raise MatrixError(f"{filename} is neither a CSV nor an XLSX file")
+        raise MatrixError(f"{filename} is neither a CSV nor an XLSX file", code="not_a_table")
     return _tabulate(_csv_rows(text), max_rows, max_columns)
 
 
@@ -93,7 +99,7 @@ def _read_xlsx(data: bytes, filename: str, max_rows: int, max_columns: int) -> T
     except MatrixError:
         raise
     except Exception as error:  # openpyxl reports a damaged workbook through many exception types
-        raise MatrixError(f"{filename} is a damaged XLSX file ({error})") from error
+        raise MatrixError(f"{filename} is a damaged XLSX file ({error})", code="damaged") from error
 
 
 def _decoded_text(data: bytes) -> str | None:
@@ -118,7 +124,7 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as error:
-        raise MatrixError(f"line {reader.line_num}: {error}") from error
+        raise MatrixError(f"line {reader.line_num}: {error}", code="csv_syntax") from error
 
 
 def _delimiter(text: str) -> str:
@@ -145,27 +151,31 @@ def _tabulate(raw_rows: Iterable[Sequence[object]], max_rows: int, max_columns: 
             blank_rows_pending += 1
             continue
         if not rows and row_number != HEADER_ROW:
-            raise MatrixError("row 1 is blank; it must hold the column headers", row=HEADER_ROW)
+            raise MatrixError("row 1 is blank; it must hold the column headers", row=HEADER_ROW,
+                              code="no_header")
         if row_number - HEADER_ROW > max_rows:
-            raise MatrixError(f"the file has more than {max_rows} rows of answers", row=row_number)
+            raise MatrixError(f"the file has more than {max_rows} rows of answers", row=row_number,
+                              code="too_many_rows")
         if width > max_columns:
             raise MatrixError(
                 f"row {row_number} has data beyond column {get_column_letter(max_columns)}; "
                 f"at most {max_columns} columns are read",
-                row=row_number,
+                row=row_number, code="too_wide",
             )
         rows.extend([] for _ in range(blank_rows_pending))
         blank_rows_pending = 0
         rows.append(list(cells[:width]))
     if not rows:
-        raise MatrixError("the file is empty")
+        raise MatrixError("the file is empty", code="empty")
 
     header = ["" if cell is None else str(cell).strip() for cell in rows[0]]
     body = []
     for row_number, cells in enumerate(rows[1:], start=HEADER_ROW + 1):
         for index, cell in enumerate(cells):
             if not _is_blank(cell) and (index >= len(header) or not header[index]):
-                raise cell_error(row_number, get_column_letter(index + 1), "a value in a column without a header")
+                column = get_column_letter(index + 1)
+                raise cell_error(row_number, column, "a value in a column without a header",
+                                 code="headerless_value")
         body.append(cells + [None] * (len(header) - len(cells)))
     return Table(header=header, rows=body)
 
@@ -203,9 +213,11 @@ def element_columns(
             f"row 1 must be the header naming the columns {_span(element_codes)}", row=HEADER_ROW
         )
     if unknown:
-        raise MatrixError(f"column {unknown[0]} is not part of this questionnaire", row=HEADER_ROW, column=unknown[0])
+        name = unknown[0]
+        raise MatrixError(f"column {name} is not part of this questionnaire", row=HEADER_ROW, column=name)
     if duplicated:
-        raise MatrixError(f"column {duplicated[0]} appears more than once", row=HEADER_ROW, column=duplicated[0])
+        name = duplicated[0]
+        raise MatrixError(f"column {name} appears more than once", row=HEADER_ROW, column=name)
     if missing:
         if len(missing) == 1:
             raise MatrixError(f"column {missing[0]} is missing", row=HEADER_ROW, column=missing[0])

@@ -1,0 +1,248 @@
+"""The IKM arithmetic of SKM-SPEC.md sections 3 and 4, exact and free of Django.
+
+Everything is computed with Fraction; values are rounded only where they are shown, half up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from statistics import NormalDist
+
+SCORES = (1, 2, 3, 4)
+SCALE = 25  # turns the 1..4 index into the published 25..100 value
+LOWEST_CONVERTED = Decimal("25.00")
+HIGHEST_CONVERTED = Decimal("100.00")
+
+ValueCounts = tuple[int, int, int, int]  # answers valued 1, 2, 3 and 4 for one element
+
+
+def round_half_up(value: Fraction | Decimal | int, places: int) -> Decimal:
+    """Round exactly, halves away from zero (ROUND_HALF_UP): 64.995 gives 65.00."""
+    if isinstance(value, float):
+        raise TypeError("round_half_up takes exact numbers; a float cannot hold 64.995")
+    exact = Fraction(value)
+    units = math.floor(abs(exact) * Fraction(10) ** places + Fraction(1, 2))
+    if exact < 0:
+        units = -units
+    return Decimal(f"{units}E{-places}")
+
+
+@dataclass(frozen=True)
+class Grade:
+    letter: str
+    performance: str
+    performance_en: str
+
+
+GRADE_A = Grade("A", "Sangat Baik", "Very good")
+GRADE_B = Grade("B", "Baik", "Good")
+GRADE_C = Grade("C", "Kurang Baik", "Poor")
+GRADE_D = Grade("D", "Tidak Baik", "Not good")
+
+
+@dataclass(frozen=True)
+class Regulation:
+    code: str
+    element_count: int
+    bands: tuple[tuple[Decimal, Grade], ...]  # (lowest converted value of the band, grade), ascending
+
+    @property
+    def element_codes(self) -> tuple[str, ...]:
+        return tuple(f"U{position}" for position in range(1, self.element_count + 1))
+
+    @property
+    def weight(self) -> Fraction:
+        return Fraction(1, self.element_count)
+
+    def grade(self, converted: Decimal) -> Grade:
+        """The grade of a converted value that is already rounded to 2 places (spec section 4)."""
+        if converted != round_half_up(converted, 2):
+            raise ValueError(f"{converted} must be rounded to 2 places before it is graded")
+        if not LOWEST_CONVERTED <= converted <= HIGHEST_CONVERTED:
+            raise ValueError(f"{converted} is outside the converted scale 25.00..100.00")
+        return next(grade for lowest, grade in reversed(self.bands) if converted >= lowest)
+
+    def round_and_grade(self, converted: Fraction | Decimal) -> tuple[Decimal, Grade]:
+        """Round an exact converted value once, then grade the rounded value: 64.995 is 65.00, C."""
+        rounded = round_half_up(converted, 2)
+        return rounded, self.grade(rounded)
+
+
+PERMENPAN_14_2017 = Regulation(
+    code="permenpan-14-2017",
+    element_count=9,
+    bands=(
+        (Decimal("25.00"), GRADE_D),
+        (Decimal("65.00"), GRADE_C),
+        (Decimal("76.61"), GRADE_B),
+        (Decimal("88.31"), GRADE_A),
+    ),
+)
+KEPMENPAN_25_2004 = Regulation(
+    code="kepmenpan-25-2004",
+    element_count=14,
+    bands=(
+        (Decimal("25.00"), GRADE_D),
+        (Decimal("43.76"), GRADE_C),
+        (Decimal("62.51"), GRADE_B),
+        (Decimal("81.26"), GRADE_A),
+    ),
+)
+REGULATIONS = {regulation.code: regulation for regulation in (PERMENPAN_14_2017, KEPMENPAN_25_2004)}
+
+
+@dataclass(frozen=True)
+class ElementTotal:
+    """The answers to one element: the total of their scores and how many there are."""
+
+    code: str
+    sum: int
+    count: int
+
+
+@dataclass(frozen=True)
+class ElementScore:
+    code: str
+    sum: int
+    count: int
+    nrr: Fraction
+    weighted_nrr: Fraction
+    converted: Decimal
+    grade: Grade
+
+
+@dataclass(frozen=True)
+class IkmResult:
+    regulation: Regulation
+    elements: tuple[ElementScore, ...]
+    ikm: Fraction
+    ikm_converted: Decimal
+    grade: Grade
+
+    def lowest_elements(self, k: int = 3) -> tuple[ElementScore, ...]:
+        """The k elements with the lowest NRR; ties keep questionnaire order (the sort is stable)."""
+        return tuple(sorted(self.elements, key=lambda element: element.nrr)[:k])
+
+
+class MissingAnswers(ValueError):
+    """Elements nobody answered: there is no IKM then, rather than one silently re-weighted."""
+
+    def __init__(self, codes: Sequence[str]):
+        self.codes = tuple(codes)
+        super().__init__(f"no answers for element(s) {', '.join(self.codes)}")
+
+
+def compute_ikm(totals: Sequence[ElementTotal], regulation: Regulation) -> IkmResult:
+    """NRR per element, IKM = sum of NRR x 1/n, converted = IKM x 25 (spec section 3)."""
+    if len(totals) != regulation.element_count:
+        raise ValueError(
+            f"{regulation.code} has {regulation.element_count} elements, got totals for {len(totals)}"
+        )
+    codes = [total.code for total in totals]
+    duplicates = list(dict.fromkeys(code for code in codes if codes.count(code) > 1))
+    if duplicates:
+        raise ValueError(f"element(s) {', '.join(duplicates)} given more than once")
+    for total in totals:
+        if total.count < 0 or not total.count <= total.sum <= SCORES[-1] * total.count:
+            raise ValueError(
+                f"element {total.code}: a sum of {total.sum} is impossible for {total.count} answers"
+            )
+    missing = [total.code for total in totals if total.count == 0]
+    if missing:
+        raise MissingAnswers(missing)
+
+    elements = tuple(_element_score(total, regulation) for total in totals)
+    ikm = sum((element.weighted_nrr for element in elements), Fraction(0))
+    ikm_converted, grade = regulation.round_and_grade(ikm * SCALE)
+    return IkmResult(regulation, elements, ikm, ikm_converted, grade)
+
+
+def _element_score(total: ElementTotal, regulation: Regulation) -> ElementScore:
+    nrr = Fraction(total.sum, total.count)
+    converted, grade = regulation.round_and_grade(nrr * SCALE)
+    return ElementScore(
+        code=total.code,
+        sum=total.sum,
+        count=total.count,
+        nrr=nrr,
+        weighted_nrr=nrr * regulation.weight,
+        converted=converted,
+        grade=grade,
+    )
+
+
+def element_totals(value_counts: Sequence[ValueCounts], regulation: Regulation) -> list[ElementTotal]:
+    """Totals for elements U1..Un from their counts of answers valued 1, 2, 3 and 4."""
+    if len(value_counts) != regulation.element_count:
+        raise ValueError(
+            f"{regulation.code} has {regulation.element_count} elements, got counts for {len(value_counts)}"
+        )
+    totals = []
+    for code, counts in zip(regulation.element_codes, value_counts):
+        if len(counts) != len(SCORES) or any(count < 0 for count in counts):
+            raise ValueError(f"element {code}: {counts} is not four counts of answers valued 1-4")
+        totals.append(ElementTotal(code, sum(s * c for s, c in zip(SCORES, counts)), sum(counts)))
+    return totals
+
+
+def _ikm_and_standard_error(
+    value_counts: Sequence[ValueCounts], regulation: Regulation
+) -> tuple[Fraction, float]:
+    """The exact IKM (1..4) and an upper bound of its standard error, the mean of the elements' ones."""
+    result = compute_ikm(element_totals(value_counts, regulation), regulation)
+    standard_errors = []
+    for element, counts in zip(result.elements, value_counts):
+        if element.count < 2:
+            standard_errors.append(math.inf)  # one answer says nothing about the spread
+            continue
+        squares = sum(count * (score - element.nrr) ** 2 for score, count in zip(SCORES, counts))
+        standard_errors.append(math.sqrt(squares / (element.count - 1) / element.count))
+    return result.ikm, math.fsum(standard_errors) / regulation.element_count
+
+
+def _z(level: float) -> float:
+    if not 0 < level < 1:
+        raise ValueError(f"a confidence level is between 0 and 1, not {level}")
+    return NormalDist().inv_cdf((1 + level) / 2)
+
+
+def ikm_confidence_interval(
+    value_counts: Sequence[ValueCounts], regulation: Regulation, level: float = 0.95
+) -> tuple[Decimal, Decimal]:
+    """Confidence interval of the converted IKM, clamped to 25..100 and rounded half up to 2 places.
+
+    The IKM is a mean of element means whose covariances are unknown, so its standard error is
+    bounded by the mean of the elements' standard errors (sample sd / sqrt(count)): exact when the
+    elements are perfectly correlated, larger otherwise, which makes the interval conservative.
+    An element answered only once has no spread estimate; the interval is then the whole scale.
+    """
+    ikm, standard_error = _ikm_and_standard_error(value_counts, regulation)
+    if math.isinf(standard_error):
+        return LOWEST_CONVERTED, HIGHEST_CONVERTED
+    centre = ikm * SCALE
+    half_width = Fraction(_z(level) * SCALE * standard_error)
+    lower = max(centre - half_width, Fraction(LOWEST_CONVERTED))
+    upper = min(centre + half_width, Fraction(HIGHEST_CONVERTED))
+    return round_half_up(lower, 2), round_half_up(upper, 2)
+
+
+def change_is_significant(
+    current: Sequence[ValueCounts],
+    previous: Sequence[ValueCounts],
+    regulation: Regulation,
+    level: float = 0.95,
+) -> bool:
+    """Whether the IKM changed between two periods beyond what sampling explains.
+
+    The periods are independent samples, so the change is significant when it exceeds
+    z x sqrt(SE1² + SE2²); each SE is the conservative bound of ikm_confidence_interval, so a change
+    called significant is one at the given level or stricter.
+    """
+    current_ikm, current_error = _ikm_and_standard_error(current, regulation)
+    previous_ikm, previous_error = _ikm_and_standard_error(previous, regulation)
+    margin = _z(level) * math.hypot(current_error, previous_error)
+    return abs(float(current_ikm - previous_ikm)) > margin
