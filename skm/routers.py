@@ -1,0 +1,23 @@
+"""Send report reads to a read replica when one is configured (DATABASE_REPLICA_URL)."""
+
+from django.conf import settings
+
+REPLICA = "replica"
+# The tallies are what every dashboard, recap and document reads; the submission path never reads them.
+REPORT_MODELS = {("surveys", "elementtally"), ("surveys", "responsetally")}
+
+
+class ReportReplicaRouter:
+    def db_for_read(self, model, **hints):
+        if REPLICA in settings.DATABASES and (model._meta.app_label, model._meta.model_name) in REPORT_MODELS:
+            return REPLICA
+        return None
+
+    def db_for_write(self, model, **hints):
+        return "default"
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return db == "default"

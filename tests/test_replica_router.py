@@ -1,0 +1,33 @@
+"""Report reads go to the replica alias when DATABASE_REPLICA_URL is set; writes stay on the primary."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROBE = """
+import django
+django.setup()
+from django.db import router
+from surveys.models import ElementTally, Response, ResponseTally
+print(ElementTally.objects.all().db, ResponseTally.objects.all().db, Response.objects.all().db,
+      router.db_for_write(ElementTally), router.db_for_write(Response))
+"""
+
+
+def probe(**env):
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "skm.settings", **env}
+    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=environment, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_it_reads_tallies_from_the_replica_and_writes_to_the_primary(tmp_path):
+    replica = f"sqlite:///{tmp_path / 'replica.sqlite3'}"
+    assert probe(DATABASE_REPLICA_URL=replica) == ["replica", "replica", "default", "default", "default"]
+
+
+def test_without_a_replica_everything_uses_the_primary():
+    assert probe(DATABASE_REPLICA_URL="") == ["default"] * 5
