@@ -20,7 +20,8 @@ def _upsert(model, key_columns, deltas: Counter):
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join((*key_columns, "count"))
     conflict = ", ".join(key_columns)
-    items = [(*key, delta) for key, delta in deltas.items() if delta]
+    # A fixed order of rows means concurrent transactions lock them in the same order: no deadlock.
+    items = [(*key, delta) for key, delta in sorted(deltas.items()) if delta]
     for start in range(0, len(items), CHUNK):
         chunk = items[start:start + CHUNK]
         row = "(" + ", ".join(["%s"] * (len(key_columns) + 1)) + ")"
