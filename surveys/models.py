@@ -263,3 +263,19 @@ class ResponseTally(models.Model):
                                     name="response_tally_key"),
         ]
         indexes = [models.Index(fields=["day", "unit"], name="response_tally_day_unit")]
+
+
+class PublicHit(models.Model):
+    """One submission attempt on a public (QR) survey, kept about a day for rate limiting and repeat flags.
+
+    `client` is a keyed hash of the sender's IP address whose key changes every day; the address itself is
+    never stored, and yesterday's hashes cannot be linked to today's.
+    """
+
+    client = models.CharField(max_length=64)
+    unit = models.ForeignKey("agencies.ServiceUnit", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(db_index=True)
+    stored = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "at"], name="public_hit_client_time")]
