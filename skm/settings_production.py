@@ -19,4 +19,6 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_REFERRER_POLICY = "same-origin"
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or str(VAR_DIR / "staticfiles")  # noqa: F405
+WHITENOISE_USE_FINDERS = False
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
