@@ -279,3 +279,25 @@ class PublicHit(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["client", "at"], name="public_hit_client_time")]
+
+
+class RetentionPurge(models.Model):
+    """A removal of raw responses answered before a date. The tallies of those days are kept, so scores and
+    published results stay as they were; recounts only cover days after the latest purge."""
+
+    before = models.DateField(_("sebelum tanggal"))
+    purged_at = models.DateTimeField(_("dihapus pada"), auto_now_add=True)
+    responses_deleted = models.PositiveIntegerField(_("respons dihapus"))
+
+    class Meta:
+        ordering = ["-before"]
+        verbose_name = _("penghapusan data lama")
+        verbose_name_plural = _("penghapusan data lama")
+
+    def __str__(self):
+        return f"< {self.before}: {self.responses_deleted}"
+
+    @classmethod
+    def retained_from(cls):
+        """The first day whose raw responses are all still stored (None: nothing was ever purged)."""
+        return cls.objects.aggregate(latest=models.Max("before"))["latest"]

@@ -4,12 +4,12 @@ so the tallies stay exact and an idempotency key is never counted twice."""
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from surveys.models import Answer, Element, Response
+from surveys.models import Answer, Response, RetentionPurge
 from surveys.tallies import tallies_add
 
 
@@ -101,5 +101,17 @@ def response_delete(response: Response):
         locked.delete()
 
 
-def elements_by_code(questionnaire_id: int) -> dict[str, Element]:
-    return {element.code: element for element in Element.objects.filter(questionnaire_id=questionnaire_id)}
+def responses_purge(*, before: date, batch_size: int = 5000) -> int:
+    """Delete raw responses answered before the local day `before`; their tallies are kept on purpose."""
+    start_of_day = timezone.make_aware(datetime.combine(before, time.min))
+    deleted = 0
+    with transaction.atomic():
+        while True:
+            ids = list(Response.objects.filter(answered_at__lt=start_of_day).values_list("id", flat=True)[:batch_size])
+            if not ids:
+                break
+            Answer.objects.filter(response_id__in=ids).delete()
+            Response.objects.filter(id__in=ids).delete()
+            deleted += len(ids)
+        RetentionPurge.objects.create(before=before, responses_deleted=deleted)
+    return deleted

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from surveys.models import Answer, ElementTally, Response, ResponseTally
+from surveys.models import Answer, ElementTally, Response, ResponseTally, RetentionPurge
 
 ELEMENT_KEY = ("unit_id", "service_id", "questionnaire_id", "day", "channel", "element_id", "value")
 RESPONSE_KEY = ("unit_id", "service_id", "questionnaire_id", "day", "channel")
@@ -50,17 +50,19 @@ def tallies_add(responses: Iterable[tuple[Response, Iterable[Answer]]], sign: in
     _upsert(ElementTally, ELEMENT_KEY, element_deltas)
 
 
-def _counted_from_raw():
-    """The tallies as the raw, non-excluded responses give them, computed in the database."""
+def _counted_from_raw(since):
+    """The tallies as the raw, non-excluded responses give them (from day `since` on), counted in the database."""
     local_day = TruncDate("answered_at", tzinfo=timezone.get_current_timezone())
-    responses = (
-        Response.objects.filter(excluded_at__isnull=True).annotate(day=local_day)
-        .values("unit_id", "service_id", "questionnaire_id", "day", "channel").annotate(n=Count("id"))
-    )
+    responses = Response.objects.filter(excluded_at__isnull=True).annotate(day=local_day)
     answers = (
         Answer.objects.filter(response__excluded_at__isnull=True)
         .annotate(day=TruncDate("response__answered_at", tzinfo=timezone.get_current_timezone()))
-        .values("response__unit_id", "response__service_id", "response__questionnaire_id", "day",
+    )
+    if since:
+        responses, answers = responses.filter(day__gte=since), answers.filter(day__gte=since)
+    responses = responses.values("unit_id", "service_id", "questionnaire_id", "day", "channel").annotate(n=Count("id"))
+    answers = (
+        answers.values("response__unit_id", "response__service_id", "response__questionnaire_id", "day",
                 "response__channel", "element_id", "value")
         .annotate(n=Count("id"))
     )
@@ -73,18 +75,27 @@ def _counted_from_raw():
     return response_counts, element_counts
 
 
-def _stored():
+def _tallies_since(model, since):
+    # The primary, not a replica: a check must see what was just written.
+    rows = model.objects.using("default").filter(count__gt=0)
+    return rows.filter(day__gte=since) if since else rows
+
+
+def _stored(since):
     responses = Counter({tuple(row[:-1]): row[-1] for row in
-                         ResponseTally.objects.filter(count__gt=0).values_list(*RESPONSE_KEY, "count")})
+                         _tallies_since(ResponseTally, since).values_list(*RESPONSE_KEY, "count")})
     elements = Counter({tuple(row[:-1]): row[-1] for row in
-                        ElementTally.objects.filter(count__gt=0).values_list(*ELEMENT_KEY, "count")})
+                        _tallies_since(ElementTally, since).values_list(*ELEMENT_KEY, "count")})
     return responses, elements
 
 
 def tallies_differences() -> list[str]:
-    """Every tally that differs from a recount of the raw responses, described for a person."""
-    raw_responses, raw_elements = _counted_from_raw()
-    stored_responses, stored_elements = _stored()
+    """Every tally that differs from a recount of the raw responses, described for a person.
+
+    Days before the latest retention purge have no raw responses left; their tallies stand as they were."""
+    since = RetentionPurge.retained_from()
+    raw_responses, raw_elements = _counted_from_raw(since)
+    stored_responses, stored_elements = _stored(since)
     differences = []
     for label, raw, stored in (("respondents", raw_responses, stored_responses),
                                ("answers", raw_elements, stored_elements)):
@@ -96,8 +107,9 @@ def tallies_differences() -> list[str]:
 
 @transaction.atomic
 def tallies_rebuild():
-    raw_responses, raw_elements = _counted_from_raw()
-    ResponseTally.objects.all().delete()
-    ElementTally.objects.all().delete()
+    since = RetentionPurge.retained_from()
+    raw_responses, raw_elements = _counted_from_raw(since)
+    for model in (ResponseTally, ElementTally):
+        (model.objects.filter(day__gte=since) if since else model.objects.all()).delete()
     _upsert(ResponseTally, RESPONSE_KEY, raw_responses)
     _upsert(ElementTally, ELEMENT_KEY, raw_elements)
