@@ -195,3 +195,35 @@ class StaffRole(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.scope}"
+
+
+class AuditEvent(models.Model):
+    """Who did what and when, for acts that change scores, access or what the public sees. Append-only."""
+
+    class Action(models.TextChoices):
+        RESPONSE_EXCLUDED = "response_excluded", _("Respons dikecualikan dari nilai")
+        RESPONSE_INCLUDED = "response_included", _("Respons dihitung kembali")
+        RESPONSE_DELETED = "response_deleted", _("Respons dihapus")
+        ROLE_GRANTED = "role_granted", _("Peran diberikan")
+        ROLE_REVOKED = "role_revoked", _("Peran dicabut")
+        QUESTIONNAIRE_CHANGED = "questionnaire_changed", _("Kuesioner diubah")
+        RESULTS_PUBLISHED = "results_published", _("Hasil diterbitkan")
+        RESULTS_WITHDRAWN = "results_withdrawn", _("Terbitan ditarik")
+        DATA_PURGED = "data_purged", _("Data lama dihapus")
+
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pelaku"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(_("tindakan"), max_length=30, choices=Action.choices)
+    region = models.ForeignKey(Region, verbose_name=_("pemerintah daerah"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    target = models.CharField(_("objek"), max_length=255)
+    detail = models.JSONField(_("rincian"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("catatan audit")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.target}"
