@@ -9,6 +9,8 @@ from datetime import date, datetime, time
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from agencies.audit import audit_record
+from agencies.models import AuditEvent
 from surveys.models import Answer, Response, RetentionPurge
 from surveys.tallies import tallies_add
 
@@ -90,18 +92,27 @@ def response_exclude(response: Response, *, by, excluded: bool = True):
         locked.excluded_at = timezone.now() if excluded else None
         locked.excluded_by = by if excluded else None
         locked.save(update_fields=["excluded_at", "excluded_by"])
+        audit_record(actor=by, action=AuditEvent.Action.RESPONSE_EXCLUDED if excluded
+                     else AuditEvent.Action.RESPONSE_INCLUDED, target=f"response {locked.pk} ({locked.key})",
+                     region=_region_of(locked), unit=locked.unit_id)
     return locked
 
 
-def response_delete(response: Response):
+def response_delete(response: Response, *, by):
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if not locked.is_excluded:
             tallies_add([(locked, list(Answer.objects.filter(response=locked)))], sign=-1)
+        audit_record(actor=by, action=AuditEvent.Action.RESPONSE_DELETED, target=f"response {locked.pk} ({locked.key})",
+                     region=_region_of(locked), unit=locked.unit_id, answered_at=locked.answered_at.isoformat())
         locked.delete()
 
 
-def responses_purge(*, before: date, batch_size: int = 5000) -> int:
+def _region_of(response: Response):
+    return response.unit.agency.region
+
+
+def responses_purge(*, before: date, by=None, batch_size: int = 5000) -> int:
     """Delete raw responses answered before the local day `before`; their tallies are kept on purpose."""
     start_of_day = timezone.make_aware(datetime.combine(before, time.min))
     deleted = 0
@@ -114,4 +125,6 @@ def responses_purge(*, before: date, batch_size: int = 5000) -> int:
             Response.objects.filter(id__in=ids).delete()
             deleted += len(ids)
         RetentionPurge.objects.create(before=before, responses_deleted=deleted)
+        audit_record(actor=by, action=AuditEvent.Action.DATA_PURGED, target=f"responses before {before}",
+                     deleted=deleted)
     return deleted

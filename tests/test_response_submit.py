@@ -56,7 +56,7 @@ def test_it_takes_excluded_responses_out_of_the_tallies_and_back(world):
     response_exclude(response, by=world.region_admin, excluded=False)
     assert set(ElementTally.objects.filter(count__gt=0).values_list("value", flat=True)) == {1, 4}
     assert tallies_differences() == []
-    response_delete(Response.objects.get(pk=kept))
+    response_delete(Response.objects.get(pk=kept), by=world.region_admin)
     assert set(ElementTally.objects.filter(count__gt=0).values_list("value", flat=True)) == {1}
     assert tallies_differences() == []
 
@@ -70,3 +70,13 @@ def test_rebuild_tallies_check_finds_and_mends_a_drift(world, capsys):
     assert "stored 7, recount 1" in capsys.readouterr().out
     tallies_rebuild()
     call_command("rebuild_tallies", "--check")
+
+
+def test_exclusions_and_deletions_are_audited(world):
+    from agencies.models import AuditEvent
+
+    response = Response.objects.get(pk=submit(world.unit, world.service, [4] * 9))
+    response_exclude(response, by=world.agency_admin)
+    response_delete(response, by=world.region_admin)
+    events = list(AuditEvent.objects.order_by("at").values_list("action", "actor__username", "region__code"))
+    assert events == [("response_excluded", "camat", "kota-uji"), ("response_deleted", "bagor", "kota-uji")]
