@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -69,3 +71,58 @@ class Publication(models.Model):
     def __str__(self):
         period = f"TW {self.quarter} {self.year}" if self.quarter else str(self.year)
         return f"{self.region} {period}"
+
+
+class GeneratedDocument(models.Model):
+    """A document built in the background (regional recap, large export), kept a while for download."""
+
+    class Kind(models.TextChoices):
+        RECAP_XLSX = "recap_xlsx", _("Rekap SKM daerah (Excel)")
+        RECAP_PDF = "recap_pdf", _("Rekap SKM daerah (PDF)")
+        RESPONSES_XLSX = "responses_xlsx", _("Data responden (Excel)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        RUNNING = "running", _("Sedang dibuat")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    region = models.ForeignKey("agencies.Region", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+", verbose_name=_("pemerintah daerah"))
+    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+", verbose_name=_("perangkat daerah"))
+    unit = models.ForeignKey("agencies.ServiceUnit", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("unit layanan"))
+    period = models.CharField(_("periode"), max_length=30)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
+    message = models.CharField(_("pesan"), max_length=500, blank=True)
+    file = models.FileField(_("berkas"), upload_to="documents/%Y/%m/", blank=True)
+    filename = models.CharField(_("nama berkas"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("diminta oleh"))
+    created_at = models.DateTimeField(_("diminta"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("disimpan sampai"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("dokumen yang dibuat")
+        verbose_name_plural = _("dokumen yang dibuat")
+        constraints = [
+            models.CheckConstraint(
+                name="generated_document_one_scope",
+                condition=(Q(region__isnull=False, agency__isnull=True, unit__isnull=True)
+                           | Q(region__isnull=True, agency__isnull=False, unit__isnull=True)
+                           | Q(region__isnull=True, agency__isnull=True, unit__isnull=False)),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.region or self.agency or self.unit} · {self.period}"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
