@@ -6,6 +6,10 @@ import pytest
 from tests.factories import make_agency, make_region, make_service, make_unit, make_user
 
 
+def pytest_addoption(parser):
+    parser.addoption("--soak", action="store_true", help="run the long fault-injection test (make soak)")
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
