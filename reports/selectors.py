@@ -3,12 +3,16 @@ score costs the same however many responses lie behind it."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
-from django.db.models import Sum
+from django.db.models import Case, CharField, Count, F, Sum, Value, When
+from django.utils import timezone
 
+from agencies.models import Population
 from reports.ikm import ElementTotal, IkmResult, MissingAnswers, compute_ikm
 from reports.periods import Period
-from surveys.models import Element, ElementTally, Questionnaire, ResponseTally
+from surveys import official
+from surveys.models import Element, ElementTally, Questionnaire, Response, ResponseTally
 
 
 @dataclass
@@ -124,3 +128,52 @@ def respondents_by_service(*, unit_ids, period: Period, channel=None) -> dict[in
     filters = _tally_filter(unit_ids=list(unit_ids), period=period, channel=channel)
     rows = ResponseTally.objects.filter(**filters).values("service_id").annotate(n=Sum("count"))
     return {row["service_id"]: row["n"] for row in rows if row["n"]}
+
+
+def population_by_unit(*, unit_ids, period: Period) -> dict[int, int]:
+    """Service users per unit in the period (Population rows), for the required sample size.
+
+    A quarter reads its quarter's row; a year its year row, else the sum of all four quarters; a semester
+    the sum of its two quarters. Units without the needed rows are left out rather than guessed.
+    """
+    rows = Population.objects.filter(unit_id__in=list(unit_ids), year=period.year)
+    if period.kind == "quarter":
+        return dict(rows.filter(quarter=period.number).values_list("unit_id", "service_users"))
+    quarters = {"year": (1, 2, 3, 4), "semester": (2 * period.number - 1, 2 * period.number)}.get(period.kind)
+    if quarters is None:
+        return {}
+    found = {}
+    if period.kind == "year":
+        found = dict(rows.filter(quarter__isnull=True).values_list("unit_id", "service_users"))
+    summed = (rows.filter(quarter__in=quarters).exclude(unit_id__in=found).values("unit_id")
+              .annotate(n=Sum("service_users"), parts=Count("id")).filter(parts=len(quarters)))
+    return {**found, **{row["unit_id"]: row["n"] for row in summed}}
+
+
+def responses_in_period(*, unit_ids, period: Period):
+    """The counted (not excluded) responses of the units answered on the period's local days."""
+    zone = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(period.start, time.min), zone)
+    end = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min), zone)
+    return Response.objects.filter(unit_id__in=list(unit_ids), excluded_at__isnull=True,
+                                   answered_at__gte=start, answered_at__lt=end)
+
+
+def respondent_profile(*, unit_ids, period: Period) -> dict[str, dict[str, int]]:
+    """Counted respondents by gender, age band, education and occupation ("" for not given), in the database."""
+    age_band = Case(*[When(age__gte=low, then=Value(label)) for low, label in reversed(official.AGE_BANDS)],
+                    default=Value(""), output_field=CharField())
+    responses = responses_in_period(unit_ids=unit_ids, period=period).order_by()
+    profile = {}
+    for field, expression in (("gender", F("gender")), ("age", age_band), ("education", F("education")),
+                              ("occupation", F("occupation"))):
+        rows = responses.annotate(group=expression).values("group").annotate(n=Count("id"))
+        profile[field] = {row["group"]: row["n"] for row in rows}
+    return profile
+
+
+def suggestions_for(*, unit_ids, period: Period, limit: int | None = None) -> list[dict]:
+    """Counted respondents' non-empty suggestions, newest first."""
+    rows = (responses_in_period(unit_ids=unit_ids, period=period).exclude(suggestion="").order_by("-answered_at", "-id")
+            .values("answered_at", "suggestion", "unit__name", "service__name"))
+    return list(rows[:limit] if limit else rows)

@@ -1,15 +1,13 @@
 """What every document shares: numbers written the Indonesian way, the scope a document covers (one unit or
-one agency with the units below it), the period's time window, and PDF rendering."""
+one agency with the units below it), and PDF rendering."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from agencies.models import Agency, Region, ServiceUnit
 from agencies.selectors import agency_descendant_ids, units_for_user
@@ -43,14 +41,6 @@ def change(current: Decimal | None, previous: Decimal | None) -> dict | None:
     sign = "+" if delta > 0 else ""
     return {"delta": delta, "text": f"{sign}{number(delta, 2)}", "direction": direction,
             "arrow": {"up": "▲", "down": "▼", "same": "="}[direction]}
-
-
-def period_window(period: Period) -> tuple[datetime, datetime]:
-    """The period as a half-open range of aware datetimes: local midnight of its first day to the day after."""
-    zone = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(period.start, time.min), zone)
-    end = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min), zone)
-    return start, end
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.documents.common import DocumentScope, period_window
+from reports.documents.common import DocumentScope
 from reports.periods import Period
-from reports.selectors import Scores, pooled_scores, scores_by_unit
-from surveys.models import Element, Response
+from reports.selectors import Scores, pooled_scores, responses_in_period, scores_by_unit
+from surveys.models import Element
 
 CHUNK = 2000
 DATA_SHEET = "Tabel Pengolahan Data"
@@ -59,9 +59,7 @@ def _formula(sheet, text: str, number_format: str | None = None):
 
 
 def _responses(scope: DocumentScope, period: Period, questionnaire_id: int):
-    start, end = period_window(period)
-    return Response.objects.filter(unit_id__in=scope.unit_ids, questionnaire_id=questionnaire_id,
-                                   excluded_at__isnull=True, answered_at__gte=start, answered_at__lt=end)
+    return responses_in_period(unit_ids=scope.unit_ids, period=period).filter(questionnaire_id=questionnaire_id)
 
 
 def _pivoted(elements: list[Element]) -> dict:
@@ -200,9 +198,7 @@ def responses_export_write(*, scope: DocumentScope, period: Period, out: BinaryI
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Data Responden")
-    start, end = period_window(period)
-    base = Response.objects.filter(unit_id__in=scope.unit_ids, excluded_at__isnull=True,
-                                   answered_at__gte=start, answered_at__lt=end)
+    base = responses_in_period(unit_ids=scope.unit_ids, period=period)
     questionnaire_ids = list(base.order_by().values_list("questionnaire_id", flat=True).distinct())
     elements = list(Element.objects.filter(questionnaire_id__in=questionnaire_ids).order_by("position"))
     # Units of one scope share a questionnaire in practice; with several, their element codes line up.
