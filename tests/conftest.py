@@ -1,9 +1,14 @@
+import os
 import shutil
 from dataclasses import dataclass
 
 import pytest
 
 from tests.factories import make_agency, make_region, make_service, make_unit, make_user
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls browser tests make around it
+# (fixtures, database setup, assertions) are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_addoption(parser):
