@@ -12,7 +12,8 @@ from django.template.loader import render_to_string
 from agencies.models import Agency, Region, ServiceUnit
 from agencies.selectors import agency_descendant_ids, units_for_user
 from reports.ikm import round_half_up
-from reports.periods import Period
+from reports.periods import MONTHS_ID, Period
+from reports.selectors import Scores, pooled_scores, scores_by_unit
 
 
 def number(value: Fraction | Decimal | int, places: int) -> str:
@@ -97,3 +98,59 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     except (ImportError, OSError) as problem:
         raise PdfUnavailable(str(problem)) from problem
     return HTML(string=html).write_pdf()
+
+
+def scores_for_scope(scope: DocumentScope, period: Period) -> list[Scores]:
+    """The engine's scores for the scope, one per questionnaire (a unit has one), most respondents first."""
+    if scope.unit:
+        unit_scores = scores_by_unit(unit_ids=scope.unit_ids, period=period).get(scope.unit.id)
+        return [unit_scores] if unit_scores else []
+    return pooled_scores(unit_ids=scope.unit_ids, period=period)
+
+
+def element_rows(scores: Scores) -> list[dict]:
+    """Per element, as documents print it: sum, count, NRR, weighted NRR, NRR x 25 and mutu."""
+    result = scores.result
+    by_code = {element.code: element for element in result.elements} if result else {}
+    rows = []
+    for element, total in zip(scores.elements, scores.totals, strict=True):
+        score = by_code.get(element.code)
+        rows.append({
+            "code": element.code, "name": element.name, "sum": count(total.sum), "count": count(total.count),
+            "nrr": number(score.nrr, 3) if score else "–",
+            "weighted": number(score.weighted_nrr, 3) if score else "–",
+            "converted": number(score.converted, 2) if score else "–",
+            "letter": score.grade.letter if score else "–",
+            "performance": score.grade.performance if score else "–",
+            "score": score,
+        })
+    return rows
+
+
+def result_summary(scores: Scores | None) -> dict:
+    """The headline of a result as documents print it; `has_result` is False without an IKM."""
+    result = scores.result if scores else None
+    if result is None:
+        missing = ", ".join(element.code for element in scores.missing_elements) if scores else ""
+        return {"has_result": False, "respondents": count(scores.respondents if scores else 0),
+                "respondent_count": scores.respondents if scores else 0, "missing": missing,
+                "ikm": "–", "converted": "–", "letter": "–", "performance": "–", "converted_value": None}
+    return {
+        "has_result": True, "respondents": count(scores.respondents), "respondent_count": scores.respondents,
+        "missing": "", "ikm": number(result.ikm, 3), "converted": number(result.ikm_converted, 2),
+        "letter": result.grade.letter, "performance": result.grade.performance,
+        "converted_value": result.ikm_converted, "weight": f"1/{result.regulation.element_count}",
+    }
+
+
+def date_text(day) -> str:
+    """A date as Indonesian documents write it: 5 Oktober 2026."""
+    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
+
+
+def grade_rows(regulation) -> list[dict]:
+    """The regulation's bands on the converted scale, as the grade table prints them."""
+    lows = [low for low, _grade in regulation.bands]
+    highs = [next_low - Decimal("0.01") for next_low in lows[1:]] + [Decimal("100.00")]
+    return [{"range": f"{number(low, 2)} – {number(high, 2)}", "letter": grade.letter,
+             "performance": grade.performance} for (low, grade), high in zip(regulation.bands, highs)]

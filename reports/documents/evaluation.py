@@ -1,0 +1,79 @@
+"""The quarterly evaluation (PDF): this quarter against the previous one and the same quarter a year before,
+per element and overall, with the confidence interval and last quarter's follow-up plans."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from reports.documents.common import (
+    DocumentScope, change, date_text, element_rows, number, render_pdf, result_summary, scores_for_scope,
+)
+from reports.documents.plans import plans_for
+from reports.ikm import change_is_significant, ikm_confidence_interval
+from reports.periods import Period
+from reports.selectors import Scores
+
+
+def _matching(scope: DocumentScope, period: Period, questionnaire_id: int | None) -> Scores | None:
+    return next((scores for scores in scores_for_scope(scope, period)
+                 if scores.questionnaire.id == questionnaire_id), None)
+
+
+def _interval(scores: Scores | None) -> str:
+    if scores is None or scores.result is None:
+        return "–"
+    lower, upper = ikm_confidence_interval(scores.element_value_counts, scores.questionnaire.rules)
+    return f"{number(lower, 2)} – {number(upper, 2)}"
+
+
+def _significant(current: Scores | None, other: Scores | None) -> bool | None:
+    if current is None or other is None or current.result is None or other.result is None:
+        return None
+    return change_is_significant(current.element_value_counts, other.element_value_counts,
+                                 current.questionnaire.rules)
+
+
+def _converted(row: dict | None):
+    return row["score"].converted if row and row["score"] else None
+
+
+def evaluation_context(*, scope: DocumentScope, period: Period) -> dict:
+    previous, last_year = period.previous(), period.same_last_year()
+    groups = scores_for_scope(scope, period)
+    current = groups[0] if groups else None
+    questionnaire_id = current.questionnaire.id if current else None
+    compared = {"previous": _matching(scope, previous, questionnaire_id),
+                "last_year": _matching(scope, last_year, questionnaire_id)}
+    columns = [("current", period, current), ("previous", previous, compared["previous"]),
+               ("last_year", last_year, compared["last_year"])]
+    summaries = {key: {"label": when.short_label, "interval": _interval(scores), **result_summary(scores)}
+                 for key, when, scores in columns}
+    for key in ("previous", "last_year"):
+        summaries[key]["change"] = change(summaries["current"]["converted_value"], summaries[key]["converted_value"])
+        summaries[key]["significant"] = _significant(current, compared[key])
+    element_table = []
+    if current:
+        rows = {key: {row["code"]: row for row in element_rows(scores)} if scores else {}
+                for key, _when, scores in columns}
+        for row in element_rows(current):
+            element_table.append({
+                **row,
+                "previous": rows["previous"].get(row["code"], {}).get("converted", "–"),
+                "last_year": rows["last_year"].get(row["code"], {}).get("converted", "–"),
+                "change_previous": change(_converted(row), _converted(rows["previous"].get(row["code"]))),
+                "change_last_year": change(_converted(row), _converted(rows["last_year"].get(row["code"]))),
+            })
+    title = "Evaluasi Triwulanan Hasil SKM" if period.kind == "quarter" else "Evaluasi Hasil SKM"
+    return {
+        "title": title, "scope": scope, "period": period, "previous": previous, "last_year": last_year,
+        "region": scope.region, "agency": scope.agency, "unit": scope.unit,
+        "questionnaire": current.questionnaire if current else None,
+        "other_questionnaires": [scores.questionnaire for scores in groups[1:]],
+        "summaries": summaries, "elements": element_table,
+        "plans": plans_for(unit_ids=scope.unit_ids, period=previous),
+        "head": scope.head, "place_date": f"{scope.region.name}, {date_text(timezone.localdate())}",
+    }
+
+
+def evaluation_pdf(*, scope: DocumentScope, period: Period) -> bytes:
+    return render_pdf("reports/documents/evaluation.html", evaluation_context(scope=scope, period=period))

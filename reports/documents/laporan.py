@@ -1,0 +1,146 @@
+"""Laporan Hasil SKM (SKM-SPEC.md section 7) for a unit or an agency and a period, as a PDF."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from agencies.models import Service, ServiceUnit
+from reports.documents import charts
+from reports.documents.common import (
+    DocumentScope, count, date_text, element_rows, grade_rows, percent, render_pdf, result_summary, scores_for_scope,
+)
+from reports.documents.plans import plans_for
+from reports.periods import Period
+from reports.sampling import krejcie_morgan
+from reports.selectors import (
+    Scores, population_by_unit, respondent_profile, respondents_by_channel, respondents_by_service,
+    scores_by_unit, suggestions_for,
+)
+from surveys import official
+from surveys.models import Channel
+
+SUGGESTIONS_SHOWN = 60
+TREND_PERIODS = 4
+WEAKEST = 3
+NATIONAL_BASIS = (
+    "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik",
+    "Peraturan Pemerintah Nomor 96 Tahun 2012 tentang Pelaksanaan Undang-Undang Nomor 25 Tahun 2009 "
+    "tentang Pelayanan Publik",
+)
+PROFILE_TABLES = (
+    ("gender", "Jenis Kelamin", official.GENDERS),
+    ("age", "Usia (tahun)", tuple((label, label) for _low, label in official.AGE_BANDS)),
+    ("education", "Pendidikan Terakhir", official.EDUCATIONS),
+    ("occupation", "Pekerjaan Utama", official.OCCUPATIONS),
+)
+
+
+def sample_summary(*, unit_ids, period: Period, respondents: int) -> dict:
+    """Population, the Krejcie-Morgan sample it requires and whether the respondents reach it."""
+    populations = population_by_unit(unit_ids=unit_ids, period=period)
+    if not unit_ids or len(populations) < len(unit_ids):
+        return {"known": False, "population": "–", "required": "–", "achieved": count(respondents),
+                "enough": None, "required_value": None}
+    population = sum(populations.values())
+    required = krejcie_morgan(population)
+    return {"known": True, "population": count(population), "required": count(required),
+            "achieved": count(respondents), "enough": respondents >= required, "required_value": required}
+
+
+def profile_tables(*, unit_ids, period: Period, respondents: int) -> list[dict]:
+    """Karakteristik / indikator / jumlah / persentase, one table per characteristic."""
+    profile = respondent_profile(unit_ids=unit_ids, period=period)
+    tables = []
+    for field, title, choices in PROFILE_TABLES:
+        counts = profile.get(field, {})
+        rows = [{"label": str(label), "count": count(counts.get(code, 0)), "value": counts.get(code, 0),
+                 "percent": percent(counts.get(code, 0), respondents)} for code, label in choices]
+        if counts.get(""):
+            rows.append({"label": "Tidak mengisi", "count": count(counts[""]), "value": counts[""],
+                         "percent": percent(counts[""], respondents)})
+        tables.append({"field": field, "title": title, "rows": rows})
+    return tables
+
+
+def channel_rows(*, unit_ids, period: Period, respondents: int) -> list[dict]:
+    by_channel = respondents_by_channel(unit_ids=unit_ids, period=period)
+    return [{"label": str(label), "count": count(by_channel[code]), "percent": percent(by_channel[code], respondents)}
+            for code, label in Channel.choices if by_channel.get(code)]
+
+
+def service_rows(*, scope: DocumentScope, period: Period, respondents: int) -> list[dict]:
+    by_service = respondents_by_service(unit_ids=scope.unit_ids, period=period)
+    services = Service.objects.filter(id__in=by_service).select_related("unit").order_by("unit__name", "name")
+    return [{"label": service.name if scope.unit else f"{service.unit.name} · {service.name}",
+             "count": count(by_service[service.id]), "percent": percent(by_service[service.id], respondents)}
+            for service in services]
+
+
+def analysis(rows: list[dict]) -> dict:
+    """The weakest elements (lowest NRR, questionnaire order on ties) and the strongest one."""
+    scored = [row for row in rows if row["score"] is not None]
+    if not scored:
+        return {"weakest": [], "strongest": None}
+    ordered = sorted(scored, key=lambda row: row["score"].nrr)
+    return {"weakest": ordered[:WEAKEST], "strongest": max(scored, key=lambda row: row["score"].nrr)}
+
+
+def trend(*, scope: DocumentScope, period: Period, questionnaire_id: int | None) -> list[dict]:
+    """The converted IKM over this period and the ones before it, oldest first."""
+    rows = []
+    for past in period.previous_ones(TREND_PERIODS):
+        found = next((scores for scores in scores_for_scope(scope, past)
+                      if scores.questionnaire.id == questionnaire_id), None)
+        summary = result_summary(found)
+        rows.append({"label": past.short_label, "is_current": past == period, **summary})
+    return rows
+
+
+def unit_rows(*, scope: DocumentScope, period: Period) -> list[dict]:
+    """For an agency: each unit's own result."""
+    scores = scores_by_unit(unit_ids=scope.unit_ids, period=period)
+    units = ServiceUnit.objects.filter(id__in=scope.unit_ids).order_by("agency__name", "name")
+    return [{"name": unit.name, **result_summary(scores.get(unit.id))} for unit in units]
+
+
+def group_context(scores: Scores) -> dict:
+    rows = element_rows(scores)
+    return {"questionnaire": scores.questionnaire, "elements": rows, "summary": result_summary(scores),
+            "analysis": analysis(rows), "chart": charts.elements_chart(rows)}
+
+
+def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
+    groups = [group_context(scores) for scores in scores_for_scope(scope, period)]
+    respondents = sum(group["summary"]["respondent_count"] for group in groups)
+    main = groups[0] if groups else None
+    legal_basis = [*NATIONAL_BASIS]
+    questionnaires = [group["questionnaire"] for group in groups] or [
+        scope.unit.questionnaire if scope.unit else None]
+    legal_basis += [q.legal_basis for q in questionnaires if q is not None and q.legal_basis not in legal_basis]
+    profile = profile_tables(unit_ids=scope.unit_ids, period=period, respondents=respondents)
+    suggestions = suggestions_for(unit_ids=scope.unit_ids, period=period)
+    return {
+        "title": "Laporan Hasil Survei Kepuasan Masyarakat",
+        "scope": scope, "period": period, "region": scope.region, "agency": scope.agency, "unit": scope.unit,
+        "legal_basis": legal_basis,
+        "period_range": f"{date_text(period.start)} s.d. {date_text(period.end)}",
+        "respondents": count(respondents),
+        "sample": sample_summary(unit_ids=scope.unit_ids, period=period, respondents=respondents),
+        "channels": channel_rows(unit_ids=scope.unit_ids, period=period, respondents=respondents),
+        "services": service_rows(scope=scope, period=period, respondents=respondents),
+        "profile": profile,
+        "profile_charts": [charts.profile_chart(table) for table in profile] if respondents else [],
+        "groups": groups, "main": main,
+        "grade_table": grade_rows(main["questionnaire"].rules) if main else [],
+        "units": unit_rows(scope=scope, period=period) if scope.kind == "agency" else [],
+        "plans": plans_for(unit_ids=scope.unit_ids, period=period),
+        "suggestions": {"total": count(len(suggestions)), "shown": suggestions[:SUGGESTIONS_SHOWN],
+                        "more": max(len(suggestions) - SUGGESTIONS_SHOWN, 0)},
+        "trend": trend(scope=scope, period=period, questionnaire_id=main["questionnaire"].id if main else None),
+        "head": scope.head,
+        "place_date": f"{scope.region.name}, {date_text(timezone.localdate())}",
+    }
+
+
+def laporan_pdf(*, scope: DocumentScope, period: Period) -> bytes:
+    return render_pdf("reports/documents/laporan.html", laporan_context(scope=scope, period=period))
