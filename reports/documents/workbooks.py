@@ -21,9 +21,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.documents.common import DocumentScope
+from reports.documents.common import DocumentScope, scores_for_scope
 from reports.periods import Period
-from reports.selectors import Scores, pooled_scores, responses_in_period, scores_by_unit
+from reports.selectors import Scores, responses_in_period
 from surveys.models import Element
 
 CHUNK = 2000
@@ -66,14 +66,6 @@ def _pivoted(elements: list[Element]) -> dict:
     """One column per element: the value given to it, None for a blank."""
     return {f"u{element.position}": Max("answers__value", filter=Q(answers__element_id=element.id))
             for element in elements}
-
-
-def scores_for_scope(scope: DocumentScope, period: Period) -> list[Scores]:
-    """The engine's scores for the scope, one per questionnaire (a unit has one)."""
-    if scope.unit:
-        unit_scores = scores_by_unit(unit_ids=scope.unit_ids, period=period).get(scope.unit.id)
-        return [unit_scores] if unit_scores else []
-    return pooled_scores(unit_ids=scope.unit_ids, period=period)
 
 
 # Layout of the data sheet: the rows above the respondents.
