@@ -8,6 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from agencies.models import Agency, Region, ServiceUnit
 from agencies.selectors import agency_descendant_ids, units_for_user
@@ -92,7 +93,8 @@ class PdfUnavailable(RuntimeError):
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    html = render_to_string(template_name, context)
+    with translation.override("id"):  # documents are Indonesian whatever language the screen uses
+        html = render_to_string(template_name, context)
     try:
         from weasyprint import HTML  # imported here so the app starts on a machine without Pango
     except (ImportError, OSError) as problem:

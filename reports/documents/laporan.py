@@ -106,7 +106,7 @@ def unit_rows(*, scope: DocumentScope, period: Period) -> list[dict]:
 def group_context(scores: Scores) -> dict:
     rows = element_rows(scores)
     return {"questionnaire": scores.questionnaire, "elements": rows, "summary": result_summary(scores),
-            "analysis": analysis(rows), "chart": charts.elements_chart(rows)}
+            "analysis": analysis(rows), "chart": charts.elements_chart(rows, scores.questionnaire.rules)}
 
 
 def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
@@ -119,6 +119,7 @@ def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
     legal_basis += [q.legal_basis for q in questionnaires if q is not None and q.legal_basis not in legal_basis]
     profile = profile_tables(unit_ids=scope.unit_ids, period=period, respondents=respondents)
     suggestions = suggestions_for(unit_ids=scope.unit_ids, period=period)
+    trend_rows = trend(scope=scope, period=period, questionnaire_id=main["questionnaire"].id if main else None)
     return {
         "title": "Laporan Hasil Survei Kepuasan Masyarakat",
         "scope": scope, "period": period, "region": scope.region, "agency": scope.agency, "unit": scope.unit,
@@ -136,7 +137,8 @@ def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
         "plans": plans_for(unit_ids=scope.unit_ids, period=period),
         "suggestions": {"total": count(len(suggestions)), "shown": suggestions[:SUGGESTIONS_SHOWN],
                         "more": max(len(suggestions) - SUGGESTIONS_SHOWN, 0)},
-        "trend": trend(scope=scope, period=period, questionnaire_id=main["questionnaire"].id if main else None),
+        "trend": trend_rows,
+        "trend_chart": charts.trend_chart(trend_rows, main["questionnaire"].rules) if main else None,
         "head": scope.head,
         "place_date": f"{scope.region.name}, {date_text(timezone.localdate())}",
     }
