@@ -1,0 +1,166 @@
+from django.contrib import admin
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agencies.audit import audit_record
+from agencies.models import AuditEvent, Agency, Population, Region, Service, ServiceUnit, StaffRole
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by services (responses and tallies, imports, the audit log): shown, never edited here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "kemendagri_code", "province"]
+    list_filter = ["kind"]
+    list_select_related = ["province"]
+    search_fields = ["name", "code", "kemendagri_code"]
+    autocomplete_fields = ["province"]
+
+
+class ServiceUnitInline(admin.TabularInline):
+    model = ServiceUnit
+    fields = ["code", "name", "respondent_type", "questionnaire", "is_active"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "region", "parent", "is_active"]
+    list_filter = ["region", "kind", ("parent", admin.RelatedOnlyFieldListFilter), "is_active"]
+    list_select_related = ["region", "parent"]
+    search_fields = ["name", "code", "head_name"]
+    autocomplete_fields = ["region", "parent"]
+    inlines = [ServiceUnitInline]
+
+
+class ServiceInline(admin.TabularInline):
+    model = Service
+    fields = ["name", "is_active"]
+    extra = 0
+
+
+class PopulationInline(admin.TabularInline):
+    model = Population
+    fields = ["year", "quarter", "service_users"]
+    extra = 0
+
+
+@admin.register(ServiceUnit)
+class ServiceUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "agency", "respondent_type", "questionnaire", "is_active"]
+    list_filter = ["agency__region", "respondent_type", "questionnaire", "is_active"]
+    list_select_related = ["agency", "questionnaire"]
+    search_fields = ["name", "code", "agency__name", "agency__code"]
+    autocomplete_fields = ["agency"]
+    inlines = [ServiceInline, PopulationInline]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "agency", "is_active"]
+    list_filter = ["is_active", "unit__agency__region"]
+    list_select_related = ["unit__agency"]
+    search_fields = ["name", "unit__name", "unit__code"]
+    autocomplete_fields = ["unit"]
+
+    @admin.display(description=_("perangkat daerah"), ordering="unit__agency__name")
+    def agency(self, service):
+        return service.unit.agency
+
+
+@admin.register(Population)
+class PopulationAdmin(admin.ModelAdmin):
+    list_display = ["unit", "year", "quarter", "service_users"]
+    list_filter = ["year", "quarter", "unit__agency__region"]
+    list_select_related = ["unit"]
+    search_fields = ["unit__name", "unit__code"]
+    autocomplete_fields = ["unit"]
+
+
+class StaffRoleRegionFilter(admin.SimpleListFilter):
+    """The region a role belongs to, whichever level its scope is at."""
+
+    title = _("pemerintah daerah")
+    parameter_name = "in_region"
+
+    def lookups(self, request, model_admin):
+        return [(str(region.pk), region.name) for region in Region.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(Q(region_id=self.value()) | Q(agency__region_id=self.value())
+                               | Q(unit__agency__region_id=self.value()))
+
+
+ROLE_RELATED = ["user", "region", "agency__region", "unit__agency__region"]
+
+
+@admin.register(StaffRole)
+class StaffRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "full_name", "role", "scope"]
+    list_filter = ["role", StaffRoleRegionFilter]
+    list_select_related = ["user", "region", "agency", "unit"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "region__name", "agency__name",
+                     "unit__name"]
+    autocomplete_fields = ["user", "region", "agency", "unit"]
+
+    @admin.display(description=_("nama"), ordering="user__first_name")
+    def full_name(self, role):
+        return role.user.get_full_name()
+
+    @admin.display(description=_("cakupan"))
+    def scope(self, role):
+        return role.scope
+
+    # Roles granted or taken away here are audited like anywhere else.
+    def save_model(self, request, obj, form, change):
+        before = StaffRole.objects.select_related(*ROLE_RELATED).get(pk=obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None and _role_key(before) == _role_key(obj):
+            return
+        if before is not None:
+            _audit_role(before, request.user, AuditEvent.Action.ROLE_REVOKED)
+        _audit_role(obj, request.user, AuditEvent.Action.ROLE_GRANTED)
+
+    def delete_model(self, request, obj):
+        _audit_role(obj, request.user, AuditEvent.Action.ROLE_REVOKED)
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for role in queryset.select_related(*ROLE_RELATED):
+            _audit_role(role, request.user, AuditEvent.Action.ROLE_REVOKED)
+        super().delete_queryset(request, queryset)
+
+
+def _role_key(role: StaffRole):
+    return role.user_id, role.role, role.region_id, role.agency_id, role.unit_id
+
+
+def _audit_role(role: StaffRole, actor, action: str):
+    region = role.region or (role.agency.region if role.agency else role.unit.agency.region)
+    audit_record(actor=actor, action=action, target=role, region=region, username=role.user.username,
+                 role=role.role, scope=role.scope.code)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ViewOnlyAdmin):
+    list_display = ["at", "actor", "action", "region", "target"]
+    list_filter = ["action", "region"]
+    list_select_related = ["actor", "region"]
+    date_hierarchy = "at"
+    search_fields = ["target", "actor__username"]
