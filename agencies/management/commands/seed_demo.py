@@ -1,0 +1,44 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
+
+from agencies import demo
+from agencies.models import Region
+
+
+def positive(text):
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+class Command(BaseCommand):
+    help = (f"Build the demo Pemda {demo.REGION_NAME}: agencies, units, staff (password {demo.PASSWORD}), "
+            "a kiosk and four quarters of survey responses.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--responses", type=positive, default=6000, help="number of responses (default 6000)")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed; a seed gives the same data")
+        parser.add_argument("--if-empty", action="store_true",
+                            help=f"do nothing when {demo.REGION_NAME} already exists")
+
+    def handle(self, *args, responses, seed, if_empty, **options):
+        if Region.objects.filter(code=demo.REGION_CODE).exists():
+            if if_empty:
+                self.stdout.write(f"{demo.REGION_NAME} already exists; demo data left as it is.")
+                return
+            raise CommandError(f"{demo.REGION_NAME} (code {demo.REGION_CODE}) already exists; "
+                               "use --if-empty, or start from an empty database.")
+        try:
+            summary = demo.demo_seed(responses=responses, seed=seed)
+        except IntegrityError as error:  # e.g. an agency elsewhere already uses a demo code
+            raise CommandError(f"The demo could not be built, nothing was stored: {error}") from error
+        self.stdout.write(
+            f"{summary.region.name}: {summary.agencies} agencies, {summary.units} service units, "
+            f"{summary.responses} responses ({summary.excluded} excluded as repeats) "
+            f"from {summary.first_day:%d-%m-%Y} to {summary.last_day:%d-%m-%Y}, in {summary.seconds:.1f} s."
+        )
+        for username in summary.kept_users:
+            self.stdout.write(f"User {username} already existed and was left unchanged (no demo role, "
+                              "password not reset).")
+        self.stdout.write("Logins: python manage.py demo_welcome")
