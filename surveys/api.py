@@ -1,0 +1,139 @@
+"""The kiosk API (docs/api.md). A kiosk authenticates with `Authorization: Kiosk <token>`; no cookies, no CSRF.
+
+Every answer is JSON: {"detail": message} and, for bad input, {"errors": {field path: message}}, in the
+citizen's language (the body's `lang`, else Accept-Language).
+"""
+
+import json
+from contextlib import nullcontext
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from surveys.kiosk import kiosk_authenticate, kiosk_touch, survey_payload, unit_form_cached
+from surveys.models import Channel, Response
+from surveys.services import response_submit
+from surveys.validation import ResponseInvalid, response_validate
+
+BODY_LIMIT = 16 * 1024
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, detail: str, errors: dict[str, str] | None = None):
+        super().__init__(detail)
+        self.status, self.detail, self.errors = status, detail, errors
+
+    def response(self) -> JsonResponse:
+        body = {"detail": self.detail}
+        if self.errors:
+            body["errors"] = self.errors
+        response = JsonResponse(body, status=self.status)
+        if self.status == 401:
+            response["WWW-Authenticate"] = "Kiosk"
+        return response
+
+
+def read_json(request) -> dict:
+    """The request's JSON object, or ApiError 413 (too big), 415 (not JSON) or 400 (malformed)."""
+    content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise ApiError(415, _("Kirim isian sebagai JSON (Content-Type: application/json)."),
+                       {"body": _("jenis isi harus application/json")})
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    too_big = ApiError(413, _("Isian terlalu besar."),
+                       {"body": _("paling banyak %(n)s bita") % {"n": BODY_LIMIT}})
+    if declared > BODY_LIMIT:
+        raise too_big
+    # Read one byte past the limit instead of trusting the header (chunked bodies have none).
+    raw = request.read(BODY_LIMIT + 1)
+    if len(raw) > BODY_LIMIT:
+        raise too_big
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise ApiError(400, _("Isian bukan JSON yang sah."), {"body": _("JSON tidak sah")}) from None
+    if not isinstance(data, dict):
+        raise ApiError(400, _("Isian harus berupa objek JSON."), {"body": _("isian harus berupa objek JSON")})
+    return data
+
+
+def citizen_language(data: dict):
+    """Answer in the language the kiosk shows, when it says so; otherwise Accept-Language already applies."""
+    lang = data.get("lang")
+    if isinstance(lang, str) and lang in dict(settings.LANGUAGES):
+        return translation.override(lang)
+    return nullcontext()
+
+
+def store_response(data: dict, *, form, channel: str, **extra) -> tuple[int, bool, str]:
+    """Validate and store one response; ApiError 400 with every field problem, 409 for a key that belongs
+    to another unit's response."""
+    try:
+        new = response_validate(data, form=form, channel=channel)
+    except ResponseInvalid as problem:
+        raise ApiError(400, _("Periksa kembali isian Anda."), problem.errors) from None
+    for name, value in extra.items():
+        setattr(new, name, value)
+    response_id, created = response_submit(new)
+    if not created and not Response.objects.filter(pk=response_id, unit_id=form.unit_id).exists():
+        raise ApiError(409, _("Kunci ini sudah dipakai untuk penilaian lain."),
+                       {"key": _("kunci sudah dipakai; buat UUID baru")})
+    return response_id, created, str(new.key)
+
+
+def _kiosk_from(request):
+    """The authenticated kiosk and its token, or ApiError 401 (missing/unknown) or 403 (revoked)."""
+    scheme, _sep, token = request.META.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "kiosk" or not token:
+        raise ApiError(401, _("Kios belum terhubung: kirim header Authorization: Kiosk <token>."))
+    auth = kiosk_authenticate(token=token)
+    if auth is None:
+        raise ApiError(401, _("Kode kios tidak dikenal. Minta tautan kios baru kepada petugas."))
+    if auth.revoked:
+        raise ApiError(403, _("Kios ini telah dicabut dan tidak menerima penilaian lagi. Hubungi petugas."))
+    if not auth.unit_active:
+        raise ApiError(403, _("Unit layanan kios ini sedang tidak aktif. Hubungi petugas."))
+    return auth, token
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@csrf_exempt
+@require_GET
+def kiosk_detail(request):
+    """GET /api/v1/kiosk: what an offline kiosk caches to show the form."""
+    try:
+        auth, token = _kiosk_from(request)
+    except ApiError as error:
+        return _no_store(error.response())
+    kiosk_touch(auth=auth, token=token)
+    payload = {**survey_payload(unit_id=auth.unit_id), "kiosk": {"name": auth.name}}
+    return _no_store(JsonResponse(payload))
+
+
+@csrf_exempt
+@require_POST
+def response_create(request):
+    """POST /api/v1/responses: store one survey; a known key answers 200 with the stored id."""
+    try:
+        auth, token = _kiosk_from(request)
+        data = read_json(request)
+        with citizen_language(data):
+            response_id, created, key = store_response(
+                data, form=unit_form_cached(unit_id=auth.unit_id), channel=Channel.KIOSK, kiosk_id=auth.kiosk_id)
+    except ApiError as error:
+        return _no_store(error.response())
+    kiosk_touch(auth=auth, token=token)
+    return _no_store(JsonResponse({"id": response_id, "key": key, "created": created},
+                                  status=201 if created else 200))
