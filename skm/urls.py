@@ -13,4 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health", health, name="health"),
     path("", include("surveys.urls")),
+    path("dokumen/", include("reports.urls_documents")),
+    path("hasil/", include("reports.urls_public")),
 ]

@@ -11,6 +11,13 @@ from tests.factories import make_agency, make_region, make_service, make_unit, m
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings, tmp_path):
+    """Background tasks run inside the test, and the files they store land in a temporary folder."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def pytest_addoption(parser):
     parser.addoption("--soak", action="store_true", help="run the long fault-injection test (make soak)")
 

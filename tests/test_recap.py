@@ -1,0 +1,96 @@
+"""The regional recap on several agencies: ranks, the pooled region-wide IKM, lists, Excel and PDF."""
+
+import io
+import re
+from fractions import Fraction
+
+import openpyxl
+import pytest
+
+from agencies.models import Population
+from reports.documents.recap import recap_data, recap_pdf, recap_xlsx_write
+from reports.periods import Period
+from tests.documents_helpers import pdf_text, submit_example
+from tests.factories import local, make_agency, make_service, make_unit, submit
+
+pytestmark = pytest.mark.django_db
+Q3 = Period.quarter(2026, 3)
+
+
+def flat(text):
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture
+def region(world):
+    """Kecamatan Uji: E2 (91.48 A) at its unit and all-4 (100.00) at its Kelurahan; Dinas Lain: E3 (76.39 C);
+    Dinas Ketiga: one unit at 75.00 C last quarter and 50.00 D now; the far region's unit must not appear."""
+    submit_example(world.unit, world.service, "E2-29-respondents")
+    submit(world.sub_unit, world.sub_unit.services.get(), [4] * 9, answered_at=local(2026, 8, 3))
+    submit_example(world.other_unit, world.other_unit.services.get(), "E3-blanks")
+    third = make_agency(world.region, "dinas-ketiga", name="Dinas Ketiga")
+    third_unit = make_unit(third, "loket-ketiga", name="Loket Ketiga")
+    service = make_service(third_unit)
+    submit(third_unit, service, [2] * 9, answered_at=local(2026, 9, 1))
+    submit(third_unit, service, [3] * 9, answered_at=local(2026, 5, 1))
+    submit(world.far_unit, world.far_unit.services.get(), [1] * 9, answered_at=local(2026, 8, 1))
+    Population.objects.create(unit=world.unit, year=2026, quarter=3, service_users=100)  # needs 80
+    Population.objects.create(unit=world.sub_unit, year=2026, quarter=3, service_users=1)  # needs 1
+    return world
+
+
+def test_it_ranks_units_and_agencies(region):
+    data = recap_data(region=region.region, period=Q3)
+    units = {row["name"]: row for section in data["sections"] for row in section["units"]}
+    assert set(units) == {"Loket Kecamatan", "Loket Kelurahan", "Loket Dinas", "Loket Ketiga"}
+    assert {name: row["rank"] for name, row in units.items()} == {
+        "Loket Kelurahan": 1, "Loket Kecamatan": 2, "Loket Dinas": 3, "Loket Ketiga": 4}
+    assert units["Loket Kecamatan"]["converted"] == "91,48"
+    assert units["Loket Dinas"]["converted"] == "76,39" and units["Loket Dinas"]["letter"] == "C"
+    agencies = {section["agency"]["name"]: section["agency"] for section in data["sections"]}
+    # Kecamatan Uji pools only its own unit (the Kelurahan is an agency of its own in the recap)
+    assert agencies["Kecamatan Uji"]["converted"] == "91,48"
+    assert agencies["Kelurahan Uji"]["rank"] == 1 and agencies["Dinas Ketiga"]["rank"] == 4
+    assert units["Loket Ketiga"]["change"]["text"] == "-25,00"
+    assert units["Loket Ketiga"]["change"]["direction"] == "down"
+
+
+def test_the_region_wide_ikm_pools_element_sums(region):
+    data = recap_data(region=region.region, period=Q3)
+    (group,) = data["region_groups"]
+    # U1: E2 105 (29) + 4 (1) + E3 7 (2) + 2 (1) = 118 / 33; U2..U9: E2 sums + 4 + 12 + 2, over 29 + 1 + 4 + 1
+    e2 = [105, 101, 100, 116, 102, 105, 106, 105, 115]
+    nrr = [Fraction(118, 33)] + [Fraction(total + 4 + 12 + 2, 35) for total in e2[1:]]
+    ikm = sum(nrr) / 9
+    assert group["summary"]["respondent_count"] == 35
+    assert group["summary"]["ikm_value"] == ikm
+    converted = round(float(ikm * 25), 2)
+    assert group["summary"]["converted"] == f"{converted:.2f}".replace(".", ",")
+
+
+def test_it_lists_units_below_b_and_samples_too_small(region):
+    data = recap_data(region=region.region, period=Q3)
+    assert [row["name"] for row in data["below_b"]] == ["Loket Dinas", "Loket Ketiga"]
+    assert [row["name"] for row in data["too_small"]] == ["Loket Kecamatan"]
+    small = data["too_small"][0]
+    assert (small["population"], small["required"], small["respondents"]) == ("100", "80", "29")
+
+
+def test_the_workbook_and_the_pdf_carry_the_same_figures(region):
+    out = io.BytesIO()
+    recap_xlsx_write(region=region.region, period=Q3, out=out)
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Rekap"]
+    rows = {str(row[1]).strip(): row for row in sheet.iter_rows(values_only=True) if row and row[1]}
+    assert rows["Loket Kecamatan"][2:5] == (100, 80, 29)
+    assert rows["Loket Kecamatan"][7] == 91.48 and rows["Loket Kecamatan"][8] == "A"
+    assert rows["Loket Kecamatan"][10] == 2
+    assert rows["Loket Ketiga"][11] == -25.0
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+    text, pages = pdf_text(recap_pdf(region=region.region, period=Q3))
+    text = flat(text)
+    assert 1 <= pages <= 6
+    for label in ("REKAPITULASI HASIL SURVEI KEPUASAN MASYARAKAT", "PEMERINTAH KOTA UJI", "Triwulan III 2026",
+                  "di Bawah Mutu B", "Sampel Belum Cukup", "Loket Kecamatan", "Dinas Ketiga"):
+        assert label in text, label
+    assert "Loket Jauh" not in text
+    assert re.search(r"Loket Kecamatan 100 80 29 \* 3,659 91,48 A Sangat Baik 2", text)
