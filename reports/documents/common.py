@@ -136,12 +136,13 @@ def result_summary(scores: Scores | None) -> dict:
         missing = ", ".join(element.code for element in scores.missing_elements) if scores else ""
         return {"has_result": False, "respondents": count(scores.respondents if scores else 0),
                 "respondent_count": scores.respondents if scores else 0, "missing": missing,
-                "ikm": "–", "converted": "–", "letter": "–", "performance": "–", "converted_value": None}
+                "ikm": "–", "converted": "–", "letter": "–", "performance": "–", "converted_value": None,
+                "ikm_value": None}
     return {
         "has_result": True, "respondents": count(scores.respondents), "respondent_count": scores.respondents,
         "missing": "", "ikm": number(result.ikm, 3), "converted": number(result.ikm_converted, 2),
         "letter": result.grade.letter, "performance": result.grade.performance,
-        "converted_value": result.ikm_converted, "weight": f"1/{result.regulation.element_count}",
+        "converted_value": result.ikm_converted, "ikm_value": result.ikm, "weight": f"1/{result.regulation.element_count}",
     }
 
 
