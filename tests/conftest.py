@@ -3,12 +3,24 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
+from django.db import connections
 
 from tests.factories import make_agency, make_region, make_service, make_unit, make_user
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls browser tests make around it
 # (fixtures, database setup, assertions) are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """While that event loop runs, Django hands out other connection objects than the ones the test
+    databases were set up with, and serialized_rollback would silently find nothing to restore (the
+    questionnaires of the data migration). Let every connection object of the backend find the data."""
+    for connection in connections.all(initialized_only=True):
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
 
 
 @pytest.fixture(autouse=True)
