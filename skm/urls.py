@@ -1,21 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from reports import views as reports_views
 from skm.health import health
 
 urlpatterns = [
-    path("", reports_views.home, name="home"),
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("health", health, name="health"),
     path("", include("surveys.urls")),
-    path("dasbor/", include("reports.urls")),
+    path("staf/", include("surveys.urls_staff")),
     path("dokumen/", include("reports.urls_documents")),
     path("hasil/", include("reports.urls_public")),
-    path("kelola/", include("agencies.urls")),
-    path("staf/", include("surveys.urls_staff")),
 ]
