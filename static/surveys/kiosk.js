@@ -35,6 +35,7 @@
   var lastActivity = Date.now();
   var thanksTimer = null;
   var reachable = null;
+  var pairingProblem = null; // set when the server no longer knows this kiosk (401) or refuses it (403)
   var bilingual = [];
   var results = new Map();
 
@@ -240,7 +241,7 @@
     });
     $("form-error").textContent = [t("check_answers")].concat(loose).join(" ");
     for (var i = 0; i < steps.length; i++) {
-      if (steps[i].querySelector(".invalid")) { show(i); return; }
+      if (steps[i].querySelector(".invalid")) { show(i); revealFirstError(); return; }
     }
     show(steps.length - 1);
   }
@@ -372,7 +373,10 @@
         results.set(item.key, {status: "sent"});
       } else if (status === 401 || status === 403) {
         // The kiosk lost its pairing; its queue waits for staff, nothing is thrown away.
-        if (KIOSK) showMessage(body.detail || t(status === 401 ? "unknown_token" : "revoked"));
+        if (KIOSK) {
+          pairingProblem = body.detail || t(status === 401 ? "unknown_token" : "revoked");
+          showMessage(pairingProblem);
+        }
         return;
       } else if (status === 429 || status >= 500) {
         scheduleRetry(+response.headers.get("Retry-After") || 0);
@@ -412,7 +416,7 @@
     if (submitting || current !== steps.length - 1) return;
     clearErrors();
     for (var i = 0; i < steps.length; i++) {
-      if (!checkStep(i)) { show(i); return; }
+      if (!checkStep(i)) { show(i); revealFirstError(); return; }
     }
     submitting = true;
     var button = $("submit");
@@ -437,7 +441,8 @@
         showServerErrors(outcome.errors);
         return;
       }
-      showThanks(!!outcome && outcome.status === "sent");
+      if (pairingProblem) showMessage(pairingProblem);
+      else showThanks(!!outcome && outcome.status === "sent");
     } finally {
       submitting = false;
       button.disabled = false;
@@ -482,7 +487,7 @@
   /* Back to a blank form in Indonesian: the next citizen never sees the previous answers. */
   function resetForm() {
     clearInterval(thanksTimer);
-    if (!payload) return;
+    if (!payload || pairingProblem) return;
     $("survey").reset();
     clearErrors();
     hideIdle();
@@ -622,6 +627,7 @@
       document.addEventListener(name, function () { lastActivity = Date.now(); hideIdle(); }, {passive: true});
     });
     $("lang-toggle").addEventListener("click", function () {
+      touched = true; // so an idle kiosk also returns to Indonesian
       lang = lang === "en" ? "id" : "en";
       applyLanguage();
     });
@@ -636,8 +642,13 @@
 
   function go(direction) {
     clearErrors();
-    if (direction > 0 && !checkStep(current)) return;
+    if (direction > 0 && !checkStep(current)) { revealFirstError(); return; }
     show(Math.max(0, Math.min(steps.length - 1, current + direction)));
+  }
+
+  function revealFirstError() {
+    var first = steps[current].querySelector(".field.invalid");
+    if (first) first.scrollIntoView({block: "center"});
   }
 
   async function start() {

@@ -22,20 +22,25 @@ self.addEventListener("fetch", function (event) {
   event.respondWith(networkFirst(request));
 });
 
-/* Fresh from the server when it answers in time (and remembered), otherwise the remembered copy. */
+/* Fresh from the server when it answers in time (and remembered); the remembered copy when the server
+ * cannot be reached, is too slow, or answers with a server error (a proxy's 502 while the app is down). */
 function networkFirst(request) {
   return caches.open(SHELL_CACHE).then(function (cache) {
+    function remembered() { return cache.match(request, {ignoreSearch: true, ignoreVary: true}); }
     var network = fetch(request).then(function (response) {
-      if (response.ok) cache.put(request, response.clone());
+      if (response.ok) {
+        cache.put(request, response.clone());
+        return response;
+      }
+      if (response.status >= 500) return remembered().then(function (hit) { return hit || response; });
       return response;
     });
     var timeout = new Promise(function (resolve, reject) {
       setTimeout(function () { reject(new Error("timeout")); }, NETWORK_TIMEOUT_MS);
     });
     return Promise.race([network, timeout]).catch(function (error) {
-      return cache.match(request, {ignoreSearch: true, ignoreVary: true}).then(function (hit) {
-        if (hit) return hit;
-        return network.catch(function () { throw error; });
+      return remembered().then(function (hit) {
+        return hit || network.catch(function () { throw error; });
       });
     });
   });
