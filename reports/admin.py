@@ -3,8 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from agencies.admin import ViewOnlyAdmin
-from agencies.audit import audit_record
-from agencies.models import AuditEvent
+from reports.documents.publication import publication_period, publication_publish, publication_withdraw
 from reports.models import FollowUpPlan, GeneratedDocument, Publication
 
 
@@ -26,6 +25,9 @@ class FollowUpPlanAdmin(admin.ModelAdmin):
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
+    """Published and withdrawn through reports.documents.publication, like on the staff screens; a publication
+    is not edited (withdraw it and publish again)."""
+
     list_display = ["region", "year", "quarter", "published_at", "published_by"]
     list_filter = ["region", "year", "quarter"]
     list_select_related = ["region", "published_by"]
@@ -33,27 +35,21 @@ class PublicationAdmin(admin.ModelAdmin):
     readonly_fields = ["published_at", "published_by"]
     autocomplete_fields = ["region"]
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.published_by = request.user
-        super().save_model(request, obj, form, change)
-        if not change:
-            _audit_publication(obj, request.user, AuditEvent.Action.RESULTS_PUBLISHED)
+        published = publication_publish(region=obj.region, period=publication_period(obj), user=request.user)
+        obj.pk, obj.published_by, obj.published_at = published.pk, published.published_by, published.published_at
+        obj._state.adding = False
 
     def delete_model(self, request, obj):
-        _audit_publication(obj, request.user, AuditEvent.Action.RESULTS_WITHDRAWN)
-        super().delete_model(request, obj)
+        publication_withdraw(region=obj.region, period=publication_period(obj))
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
         for publication in queryset.select_related("region"):
-            _audit_publication(publication, request.user, AuditEvent.Action.RESULTS_WITHDRAWN)
-        super().delete_queryset(request, queryset)
-
-
-def _audit_publication(publication: Publication, actor, action: str):
-    audit_record(actor=actor, action=action, target=publication, region=publication.region,
-                 year=publication.year, quarter=publication.quarter)
+            self.delete_model(request, publication)
 
 
 @admin.register(GeneratedDocument)

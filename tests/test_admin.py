@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from agencies.audit import audit_record
 from agencies.models import AuditEvent, Population, StaffRole
+from reports.documents.publication import published_period
 from reports.models import FollowUpPlan, GeneratedDocument, Publication
+from reports.periods import Period
 from surveys.kiosk import kiosk_authenticate, kiosk_create
 from surveys.models import Element, ImportBatch, Kiosk, Response, ResponseTally, RetentionPurge
 from surveys.tallies import tallies_differences
@@ -193,12 +195,18 @@ def test_it_audits_roles_granted_and_revoked_in_the_admin(admin_client, admin_us
     assert AuditEvent.objects.filter(target=str(granted)).get().region.code == "kota-admin"
 
 
-def test_it_audits_publications_made_in_the_admin(admin_client, admin_user, data):
+def test_it_publishes_and_withdraws_results_through_the_service(admin_client, admin_user, data):
     region = Publication.objects.get().region
-    admin_client.post(_url(Publication, "add"), {"region": region.pk, "year": 2026, "quarter": 2})
-    assert Publication.objects.get(quarter=2).published_by == admin_user
-    event = AuditEvent.objects.get(action="results_published")
-    assert (event.actor, event.region, event.detail) == (admin_user, region, {"year": 2026, "quarter": 2})
+    page = admin_client.post(_url(Publication, "add"), {"region": region.pk, "year": 2026, "quarter": 2})
+    assert page.status_code == 302
+    published = Publication.objects.get(quarter=2)
+    assert published.published_by == admin_user
+    assert published_period(region=region, period=Period.quarter(2026, 2))
+    assert admin_client.post(_url(Publication, "change", published.pk), {"year": 2025}).status_code == 403
+    admin_client.post(_url(Publication, "changelist"), {"action": "delete_selected", "post": "yes",
+                                                        "_selected_action": [published.pk]})
+    assert not published_period(region=region, period=Period.quarter(2026, 2))
+    assert published_period(region=region, period=Period.quarter(2026, 3))
 
 
 def test_it_keeps_the_audit_log_append_only(admin_client, data):
