@@ -90,6 +90,13 @@ class Period:
             periods.append(periods[-1].previous())
         return periods[::-1]
 
+    def quarters(self) -> list["Period"]:
+        """The quarters that overlap this period, oldest first (follow-up plans are made per quarter)."""
+        found = [Period.containing(self.start)]
+        while found[-1].end < self.end:
+            found.append(Period.containing(found[-1].end + timedelta(days=1)))
+        return found
+
     @property
     def label(self) -> str:
         """The period as Indonesian documents write it, e.g. "Triwulan III 2026"."""

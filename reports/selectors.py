@@ -2,17 +2,25 @@
 score costs the same however many responses lie behind it."""
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
-from django.db.models import Case, CharField, Count, F, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
 from agencies.models import Population
-from reports.ikm import ElementTotal, IkmResult, MissingAnswers, compute_ikm
+from reports.ikm import (
+    SCALE, ElementTotal, IkmResult, MissingAnswers, change_is_significant, compute_ikm, ikm_confidence_interval,
+)
+from reports.models import FollowUpPlan
 from reports.periods import Period
+from reports.sampling import krejcie_morgan
 from surveys import official
-from surveys.models import Element, ElementTally, Questionnaire, Response, ResponseTally
+from surveys.models import Answer, Element, ElementTally, Questionnaire, Response, ResponseTally
 
 
 @dataclass
@@ -36,6 +44,13 @@ class Scores:
     @property
     def element_value_counts(self) -> list[tuple[int, int, int, int]]:
         return [tuple(self.value_counts.get(element.id, [0, 0, 0, 0])) for element in self.elements]
+
+    @property
+    def element_converted(self) -> dict[int, Decimal]:
+        """Element id -> NRR x 25 rounded as shown, for each element that has answers (even without an IKM)."""
+        rules = self.questionnaire.rules
+        return {element.id: rules.round_and_grade(Fraction(total.sum, total.count) * SCALE)[0]
+                for element, total in zip(self.elements, self.totals, strict=True) if total.count}
 
     @property
     def missing_elements(self) -> list[Element]:
@@ -150,20 +165,31 @@ def population_by_unit(*, unit_ids, period: Period) -> dict[int, int]:
     return {**found, **{row["unit_id"]: row["n"] for row in summed}}
 
 
-def responses_in_period(*, unit_ids, period: Period):
-    """The counted (not excluded) responses of the units answered on the period's local days."""
+def _local_days(period: Period) -> tuple[datetime, datetime]:
+    """The instants where the period's first local day starts and the day after its last one starts."""
     zone = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(period.start, time.min), zone)
-    end = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min), zone)
-    return Response.objects.filter(unit_id__in=list(unit_ids), excluded_at__isnull=True,
-                                   answered_at__gte=start, answered_at__lt=end)
+    return (timezone.make_aware(datetime.combine(period.start, time.min), zone),
+            timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min), zone))
 
 
-def respondent_profile(*, unit_ids, period: Period) -> dict[str, dict[str, int]]:
+def responses_in_period(*, unit_ids, period: Period, service_id=None, channel=None):
+    """The counted (not excluded) responses of the units answered on the period's local days."""
+    start, end = _local_days(period)
+    responses = Response.objects.filter(unit_id__in=list(unit_ids), excluded_at__isnull=True,
+                                        answered_at__gte=start, answered_at__lt=end)
+    if service_id:
+        responses = responses.filter(service_id=service_id)
+    if channel:
+        responses = responses.filter(channel=channel)
+    return responses
+
+
+def respondent_profile(*, unit_ids, period: Period, service_id=None, channel=None) -> dict[str, dict[str, int]]:
     """Counted respondents by gender, age band, education and occupation ("" for not given), in the database."""
     age_band = Case(*[When(age__gte=low, then=Value(label)) for low, label in reversed(official.AGE_BANDS)],
                     default=Value(""), output_field=CharField())
-    responses = responses_in_period(unit_ids=unit_ids, period=period).order_by()
+    responses = responses_in_period(unit_ids=unit_ids, period=period, service_id=service_id,
+                                    channel=channel).order_by()
     profile = {}
     for field, expression in (("gender", F("gender")), ("age", age_band), ("education", F("education")),
                               ("occupation", F("occupation"))):
@@ -177,3 +203,200 @@ def suggestions_for(*, unit_ids, period: Period, limit: int | None = None) -> li
     rows = (responses_in_period(unit_ids=unit_ids, period=period).exclude(suggestion="").order_by("-answered_at", "-id")
             .values("answered_at", "suggestion", "unit__name", "service__name"))
     return list(rows[:limit] if limit else rows)
+
+
+# Dashboards: sample size, trend, change, rank and suggestions, all read from the tallies or grouped in SQL.
+
+@dataclass(frozen=True)
+class Sample:
+    """Respondents against the Krejcie-Morgan sample for the service users of the period (None: unknown)."""
+
+    respondents: int
+    population: int | None
+    required: int | None
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.required is None else self.respondents >= self.required
+
+    @property
+    def missing(self) -> int:
+        return max((self.required or 0) - self.respondents, 0)
+
+    @property
+    def progress(self) -> int:
+        """Percent of the required sample reached, capped at 100 (for a progress bar)."""
+        return min(100, self.respondents * 100 // self.required) if self.required else 0
+
+
+def sample_for(*, unit_ids, period: Period, respondents: int) -> Sample:
+    """The sample the units' service users require together; unknown unless every unit has its population."""
+    unit_ids = list(unit_ids)
+    populations = population_by_unit(unit_ids=unit_ids, period=period)
+    if not unit_ids or len(populations) < len(set(unit_ids)):
+        return Sample(respondents=respondents, population=None, required=None)
+    population = sum(populations.values())
+    return Sample(respondents=respondents, population=population, required=krejcie_morgan(population))
+
+
+def samples_by_unit(*, unit_ids, period: Period, respondents: dict[int, int]) -> dict[int, Sample]:
+    """Each unit's own sample (the region table)."""
+    populations = population_by_unit(unit_ids=unit_ids, period=period)
+    return {
+        unit_id: Sample(respondents=respondents.get(unit_id, 0), population=populations.get(unit_id),
+                        required=krejcie_morgan(populations[unit_id]) if unit_id in populations else None)
+        for unit_id in unit_ids
+    }
+
+
+def scores_merge(scores: Iterable[Scores]) -> list[Scores]:
+    """Several units' scores pooled per questionnaire (their tallies added up), most respondents first."""
+    pooled: dict[int, Scores] = {}
+    for part in scores:
+        merged = pooled.setdefault(part.questionnaire.id, Scores(questionnaire=part.questionnaire,
+                                                                  elements=part.elements, respondents=0))
+        merged.respondents += part.respondents
+        for element_id, counts in part.value_counts.items():
+            total = merged.value_counts.setdefault(element_id, [0, 0, 0, 0])
+            for index, value in enumerate(counts):
+                total[index] += value
+    return sorted(pooled.values(), key=lambda merged: -merged.respondents)
+
+
+def scores_by_quarter(*, unit_ids, quarters: list[Period], questionnaire_id: int, service_id=None,
+                      channel=None) -> dict[Period, Scores]:
+    """The units' pooled scores for one questionnaire in each of the given quarters: two grouped queries."""
+    span = Period.custom(min(quarter.start for quarter in quarters), max(quarter.end for quarter in quarters))
+    filters = {**_tally_filter(unit_ids=list(unit_ids), period=span, service_id=service_id, channel=channel),
+               "questionnaire_id": questionnaire_id}
+    by_quarter = {"y": ExtractYear("day"), "q": ExtractQuarter("day")}
+    respondents = (ResponseTally.objects.filter(**filters).annotate(**by_quarter).values("y", "q")
+                   .annotate(n=Sum("count")).filter(n__gt=0))
+    answers = (ElementTally.objects.filter(**filters).annotate(**by_quarter).values("y", "q", "element_id", "value")
+               .annotate(n=Sum("count")).filter(n__gt=0))
+    questionnaire = Questionnaire.objects.get(pk=questionnaire_id)
+    elements = _elements_of([questionnaire_id])[questionnaire_id]
+    wanted = {(quarter.year, quarter.number): quarter for quarter in quarters}
+    found = {}
+    for row in respondents:
+        if (row["y"], row["q"]) in wanted:
+            found[(row["y"], row["q"])] = Scores(questionnaire=questionnaire, elements=elements,
+                                                 respondents=row["n"])
+    for row in answers:
+        scores = found.get((row["y"], row["q"]))
+        if scores is not None:
+            scores.value_counts.setdefault(row["element_id"], [0, 0, 0, 0])[row["value"] - 1] += row["n"]
+    return {wanted[key]: scores for key, scores in found.items()}
+
+
+def scores_interval(scores: Scores | None) -> tuple[Decimal, Decimal] | None:
+    """The 95% confidence interval of the converted IKM (reports.ikm), None without an IKM."""
+    if scores is None or scores.result is None:
+        return None
+    return ikm_confidence_interval(scores.element_value_counts, scores.questionnaire.rules)
+
+
+@dataclass(frozen=True)
+class Change:
+    """The converted IKM against an earlier period, and whether the change exceeds the sampling uncertainty."""
+
+    previous: Decimal
+    delta: Decimal
+    significant: bool
+
+    @property
+    def direction(self) -> str:
+        return "up" if self.delta > 0 else "down" if self.delta < 0 else "same"
+
+
+def scores_change(*, current: Scores | None, previous: Scores | None) -> Change | None:
+    """None unless both periods have an IKM of the same questionnaire."""
+    if current is None or previous is None or current.questionnaire.id != previous.questionnaire.id:
+        return None
+    now, before = current.result, previous.result
+    if now is None or before is None:
+        return None
+    significant = change_is_significant(current.element_value_counts, previous.element_value_counts,
+                                        current.questionnaire.rules)
+    return Change(previous=before.ikm_converted, delta=now.ikm_converted - before.ikm_converted,
+                  significant=significant)
+
+
+def scores_rank(scores: Mapping) -> dict:
+    """Ranks (1 = highest converted IKM; equal values share a rank) of the keys whose scores have an IKM."""
+    converted = {key: found.result.ikm_converted for key, found in scores.items()
+                 if found is not None and found.result is not None}
+    ordered = sorted(converted.values(), reverse=True)
+    return {key: ordered.index(value) + 1 for key, value in converted.items()}
+
+
+def respondents_today(*, unit_ids, service_id=None, channel=None) -> int:
+    today = timezone.localdate()
+    by_day = respondents_by_day(unit_ids=unit_ids, period=Period.custom(today, today), service_id=service_id,
+                                channel=channel)
+    return by_day.get(today, 0)
+
+
+def suggestions_search(*, unit_ids, period: Period, query: str = "", service_id=None, channel=None):
+    """Counted responses with a suggestion, newest first, whose suggestion contains the query."""
+    responses = responses_in_period(unit_ids=unit_ids, period=period, service_id=service_id,
+                                    channel=channel).exclude(suggestion="")
+    if query:
+        responses = responses.filter(suggestion__icontains=query)
+    return responses.select_related("unit", "service").order_by("-answered_at", "-id")
+
+
+def answers_of(*, responses) -> list[tuple[Response, list[tuple[str, int]]]]:
+    """Each response beside the scores it gave (element code, value), in questionnaire order."""
+    responses = list(responses)
+    answers = defaultdict(list)
+    rows = (Answer.objects.filter(response_id__in=[response.id for response in responses])
+            .order_by("element__position").values_list("response_id", "element__code", "value"))
+    for response_id, code, value in rows:
+        answers[response_id].append((code, value))
+    return [(response, answers[response.id]) for response in responses]
+
+
+def follow_up_plans_of(*, unit_ids, period: Period):
+    """The follow-up plans made after the surveys of the period's quarters."""
+    made_in = Q(pk__in=[])
+    for quarter in period.quarters():
+        made_in |= Q(year=quarter.year, quarter=quarter.number)
+    return (FollowUpPlan.objects.filter(made_in, unit_id__in=list(unit_ids)).select_related("unit", "element")
+            .order_by("year", "quarter", "element__position", "id"))
+
+
+@dataclass(frozen=True)
+class PlanReview:
+    """A plan beside its element's converted NRR in the quarter it was made for (before) and now (after)."""
+
+    plan: FollowUpPlan
+    before: Decimal | None
+    after: Decimal | None
+
+    @property
+    def delta(self) -> Decimal | None:
+        return None if self.before is None or self.after is None else self.after - self.before
+
+
+def follow_up_review(*, unit, period: Period) -> list[PlanReview]:
+    """The plans made after the previous period, each with its element's score before and in this period."""
+    plans = list(follow_up_plans_of(unit_ids=[unit.id], period=period.previous()))
+    if not plans:
+        return []
+    before = {}
+    for quarter in {Period.quarter(plan.year, plan.quarter) for plan in plans}:
+        scores = scores_by_unit(unit_ids=[unit.id], period=quarter).get(unit.id)
+        before[(quarter.year, quarter.number)] = scores.element_converted if scores else {}
+    now = scores_by_unit(unit_ids=[unit.id], period=period).get(unit.id)
+    after = now.element_converted if now else {}
+    return [PlanReview(plan=plan, before=before[(plan.year, plan.quarter)].get(plan.element_id),
+                       after=after.get(plan.element_id)) for plan in plans]
+
+
+def responses_suspected(*, unit_ids, period: Period):
+    """Responses flagged as possible repeats in the period, counted or excluded, newest first."""
+    start, end = _local_days(period)
+    return (Response.objects.filter(unit_id__in=list(unit_ids), suspected_repeat=True, answered_at__gte=start,
+                                    answered_at__lt=end)
+            .select_related("unit", "service", "kiosk", "excluded_by").order_by("-answered_at", "-id"))
