@@ -1,8 +1,11 @@
 """Who may see what. Every staff view, export and report takes its querysets from here, so scoping lives
 in one place; anything outside a user's scope simply does not exist for them (404)."""
 
+from datetime import datetime, timedelta
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from agencies.models import Agency, Region, ServiceUnit, StaffRole
 
@@ -71,3 +74,26 @@ def get_agency_for_user(user, code: str) -> Agency:
 
 def get_unit_for_user(user, code: str) -> ServiceUnit:
     return get_object_or_404(units_for_user(user).select_related("agency__region", "questionnaire"), code=code)
+
+
+def managed_units_for_user(user) -> QuerySet[ServiceUnit]:
+    """Units whose set-up (services, population, staff) the user manages: the units of the agencies or regions
+    the user administers. A unit operator manages none of them."""
+    return ServiceUnit.objects.filter(agency__in=agencies_for_user(user))
+
+
+def get_managed_unit_for_user(user, code: str) -> ServiceUnit:
+    return get_object_or_404(managed_units_for_user(user).select_related("agency__region", "questionnaire"),
+                             code=code)
+
+
+def kiosk_is_silent(*, last_contact: datetime, now: datetime) -> bool:
+    """Whether a whole working day (Monday to Friday) has passed between the last contact and now, local time.
+    Public holidays are not known here, so a kiosk may be flagged after one."""
+    first, today = timezone.localtime(last_contact).date(), timezone.localtime(now).date()
+    day = first + timedelta(days=1)
+    while day < today:
+        if day.weekday() < 5:
+            return True
+        day += timedelta(days=1)
+    return False
