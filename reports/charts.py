@@ -123,13 +123,16 @@ def element_chart(*, bars: Sequence[ElementBar], regulation: Regulation, title: 
         return plot_left + float((Decimal(value) - scale_low) / (scale_high - scale_low)) * (plot_right - plot_left)
 
     body = []
-    for start, end, letter in _bands(regulation, scale_low, scale_high):
+    bands = _bands(regulation, scale_low, scale_high)
+    for start, end, letter in bands:
         body.append(_rect(x(start), top - 6, x(end) - x(start), row * len(bars) + 6, BAND_FILL[letter]))
-        body.append(_text((x(start) + x(end)) / 2, top - 12, f"{letter} ≥ {_num(start)}" if start > scale_low
-                          else f"{letter}", anchor="middle", size=11, weight="bold", fill=BAND_TEXT[letter]))
-    for value in (25, 50, 75, 100):
+        body.append(_text((x(start) + x(end)) / 2, top - 12, letter, anchor="middle", size=12, weight="bold",
+                          fill=BAND_TEXT[letter]))
+    # The axis is marked where the grades change, so each bar reads against the regulation's bands.
+    for value in [start for start, _end, _letter in bands] + [scale_high]:
         body.append(_line(x(value), top - 6, x(value), top + row * len(bars), GRID))
-        body.append(_text(x(value), top + row * len(bars) + 16, str(value), anchor="middle", size=10, fill=MUTED))
+        body.append(_text(x(value), top + row * len(bars) + 16, _num(value) if value % 1 else str(int(value)),
+                          anchor="middle", size=10, fill=MUTED))
     for index, bar in enumerate(bars):
         y = top + index * row
         weak = bar.code in lowest
@@ -207,14 +210,16 @@ def trend_chart(*, points: Sequence[tuple[str, Decimal | None]], regulation: Reg
 def bar_chart(*, items: Sequence[tuple[str, int]], title: str, width: int = 420) -> SafeString:
     """Counts as horizontal bars, each with its count and share of the total written beside it."""
     total = sum(value for _label, value in items)
-    label_width, value_width, row, top = 130, 96, 22, 6
+    longest = max((len(label) for label, _value in items), default=0)
+    label_width, value_width, row, top = min(max(60, 7 * min(longest, 28) + 14), 220), 96, 22, 6
+    width = max(width, label_width + value_width + 120)
     plot_w = width - label_width - value_width
     largest = max((value for _label, value in items), default=0) or 1
     height = top + row * len(items) + 6
     body = []
     for index, (label, value) in enumerate(items):
         y = top + index * row
-        body.append(_text(label_width - 8, y + row / 2 + 4, _short(label, 20), anchor="end"))
+        body.append(_text(label_width - 8, y + row / 2 + 4, _short(label, 28), anchor="end"))
         body.append(_rect(label_width, y + 3, plot_w * value / largest, row - 6,
                           PALETTE[index % len(PALETTE)] if len(items) <= 2 else BAR))
         body.append(_text(label_width + plot_w * value / largest + 6, y + row / 2 + 4,
@@ -231,6 +236,9 @@ def pie_chart(*, items: Sequence[tuple[str, int]], title: str, width: int = 360)
     items = [(label, value) for label, value in items if value > 0]
     total = sum(value for _label, value in items)
     radius, cx, cy = 60, 70, 70
+    legend = max((len(f"{_short(label, 24)}: {value} ({_percent(value, total)})") for label, value in items),
+                 default=0)
+    width = max(width, int(2 * cx + 32 + 7 * legend + 8))
     height = max(2 * cy, 20 + 22 * len(items))
     body = []
     angle = -math.pi / 2
@@ -249,7 +257,7 @@ def pie_chart(*, items: Sequence[tuple[str, int]], title: str, width: int = 360)
             angle = end
         y = 20 + index * 22
         body.append(_rect(2 * cx + 14, y - 10, 12, 12, colour))
-        body.append(_text(2 * cx + 32, y, f"{_short(label, 22)}: {value} ({_percent(value, total)})"))
+        body.append(_text(2 * cx + 32, y, f"{_short(label, 24)}: {value} ({_percent(value, total)})"))
     if not items:
         body.append(_text(8, 20, _("Belum ada data."), fill=MUTED))
         height = 30

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from reports import views as reports_views
 from skm.health import health
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("", reports_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("health", health, name="health"),
     path("", include("surveys.urls")),
     path("staf/", include("surveys.urls_staff")),
+    path("dasbor/", include("reports.urls")),
+    path("kelola/", include("agencies.urls")),
     path("dokumen/", include("reports.urls_documents")),
     path("hasil/", include("reports.urls_public")),
 ]

@@ -1,0 +1,167 @@
+"""Dashboard filters read from the query string, and the follow-up plan form."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reports.models import FollowUpPlan
+from reports.periods import Period
+from surveys.models import Channel
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # outside these a period is a typing error, and date arithmetic overflows
+CUSTOM_MAX_DAYS = 731
+CUSTOM = "custom"
+
+
+@dataclass
+class Filters:
+    """What a dashboard shows: a period, and optionally one service and one channel. Values that could not be
+    used are left out and explained in `problems`."""
+
+    period: Period
+    service: object | None = None
+    channel: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def service_id(self) -> int | None:
+        return self.service.id if self.service else None
+
+    @property
+    def channel_label(self) -> str:
+        return Channel(self.channel).label if self.channel else ""
+
+    @property
+    def is_narrowed(self) -> bool:
+        return bool(self.service or self.channel)
+
+    def params(self, **changes) -> dict:
+        params = {"period": self.period.slug, "service": self.service_id or "", "channel": self.channel}
+        params.update(changes)
+        return {key: value for key, value in params.items() if value not in ("", None)}
+
+    def query(self, **changes) -> str:
+        return urlencode(self.params(**changes))
+
+
+def _period_problem(period: Period) -> str | None:
+    if not (FIRST_YEAR <= period.start.year and period.end.year <= LAST_YEAR):
+        return _("Periode harus di antara tahun %(first)s dan %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+    if period.kind == CUSTOM and period.days > CUSTOM_MAX_DAYS:
+        return _("Rentang tanggal paling panjang %(days)s hari.") % {"days": CUSTOM_MAX_DAYS}
+    return None
+
+
+def _read_period(params) -> tuple[Period | None, str | None]:
+    raw = (params.get("period") or "").strip()[:40]
+    if not raw:
+        return None, None
+    try:
+        if raw == CUSTOM:
+            start, end = (date.fromisoformat((params.get(name) or "").strip()[:10]) for name in ("dari", "sampai"))
+            period = Period.custom(start, end)
+        else:
+            period = Period.from_slug(raw)
+    except ValueError:
+        if raw == CUSTOM:
+            return None, _("Rentang tanggal tidak sah: isi tanggal awal dan akhir, dan akhir tidak sebelum awal.")
+        return None, _("Periode \u201c%(value)s\u201d tidak dikenali.") % {"value": raw}
+    problem = _period_problem(period)
+    return (None, problem) if problem else (period, None)
+
+
+def filters_read(params, *, services) -> Filters:
+    """The filters of a dashboard's query string; `services` are those of the units in view."""
+    period, problem = _read_period(params)
+    filters = Filters(period=period or Period.containing(timezone.localdate()))
+    if problem:
+        filters.problems.append(problem + " " + _("Ditampilkan %(period)s.") % {"period": filters.period.label})
+    raw_service = (params.get("service") or "").strip()
+    if raw_service:
+        service = None
+        if raw_service.isascii() and raw_service.isdigit() and len(raw_service) < 12:
+            service = services.filter(pk=int(raw_service)).first()
+        if service is None:
+            filters.problems.append(_("Jenis layanan yang dipilih tidak ada di sini; filter layanan diabaikan."))
+        filters.service = service
+    raw_channel = (params.get("channel") or "").strip()
+    if raw_channel:
+        if raw_channel in Channel.values:
+            filters.channel = raw_channel
+        else:
+            filters.problems.append(_("Saluran \u201c%(value)s\u201d tidak dikenali; filter saluran diabaikan.")
+                                    % {"value": raw_channel[:20]})
+    return filters
+
+
+def period_options(*, selected: Period, today: date) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Recent periods of every kind for the period menu, newest first; the selected one is always there."""
+    groups = [
+        (_("Triwulan"), Period.containing(today, "quarter").previous_ones(8)),
+        (_("Bulan"), Period.containing(today, "month").previous_ones(12)),
+        (_("Semester"), Period.containing(today, "semester").previous_ones(4)),
+        (_("Tahun"), Period.containing(today, "year").previous_ones(3)),
+    ]
+    options = [(title, [(period.slug, period.label) for period in reversed(periods)]) for title, periods in groups]
+    listed = {slug for _title, choices in options for slug, _label in choices}
+    if selected.kind != CUSTOM and selected.slug not in listed:
+        options.insert(0, (_("Dipilih"), [(selected.slug, selected.label)]))
+    options.append((_("Lainnya"), [(CUSTOM, _("Rentang tanggal\u2026"))]))
+    return options
+
+
+def quarter_choices(*, start: Period, count: int = 8) -> list[tuple[str, str]]:
+    """Quarters from `start` onwards, for a plan's due date."""
+    quarters = [start]
+    while len(quarters) < count:
+        quarters.append(Period.containing(quarters[-1].end + timedelta(days=1)))
+    return [(quarter.slug, quarter.short_label) for quarter in quarters]
+
+
+class FollowUpPlanForm(forms.ModelForm):
+    """A follow-up plan for one element of a unit's quarter; the due quarter is picked from the next ones."""
+
+    due = forms.ChoiceField(label=gettext_lazy("Target selesai"))
+
+    class Meta:
+        model = FollowUpPlan
+        fields = ["element", "action", "responsible", "status"]
+        widgets = {"action": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"action": gettext_lazy("Apa yang akan dilakukan untuk memperbaiki unsur ini.")}
+
+    def __init__(self, *args, unit, quarter: Period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quarter = quarter
+        self.fields["element"].queryset = unit.questionnaire.elements.order_by("position")
+        self.fields["element"].label_from_instance = lambda element: f"{element.code} {element.name}"
+        choices = quarter_choices(start=quarter)
+        if self.instance.pk:
+            current = Period.quarter(self.instance.due_year, self.instance.due_quarter)
+            if current.slug not in dict(choices):
+                choices.insert(0, (current.slug, current.short_label))
+            self.fields["element"].disabled = True
+            self.initial.setdefault("due", current.slug)
+        self.fields["due"].choices = choices
+
+    def clean_due(self) -> Period:
+        due = Period.from_slug(self.cleaned_data["due"])
+        if due.start < self.quarter.start:
+            raise forms.ValidationError(_("Target tidak boleh sebelum triwulan survei."))
+        return due
+
+    def clean_action(self):
+        action = self.cleaned_data["action"].strip()
+        if not action:
+            raise forms.ValidationError(_("Isi program/kegiatan."))
+        return action
+
+    def clean_responsible(self):
+        responsible = self.cleaned_data["responsible"].strip()
+        if not responsible:
+            raise forms.ValidationError(_("Isi penanggung jawab."))
+        return responsible

@@ -1,0 +1,492 @@
+"""Staff landing page, results dashboards (unit, agency, region), suggestions and follow-up plans.
+
+Numbers come from reports.selectors (tallies) and the IKM from reports.ikm; the views only gather them, draw
+the charts (reports.charts) and pick what the templates show.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from fractions import Fraction
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from agencies.models import Agency, Region, Service, ServiceUnit, StaffRole
+from agencies.selectors import (
+    administered_regions, agencies_for_user, agency_descendant_ids, get_agency_for_user, get_region_for_user,
+    get_unit_for_user, managed_units_for_user,
+)
+from reports import charts
+from reports.forms import CUSTOM, Filters, FollowUpPlanForm, filters_read, period_options
+from reports.ikm import round_half_up
+from reports.models import FollowUpPlan
+from reports.periods import Period
+from reports.selectors import (
+    Sample, Scores, answers_of, follow_up_plans_of, follow_up_review, pooled_scores, population_by_unit,
+    respondent_profile, respondents_by_channel, respondents_by_day, respondents_by_service, respondents_today,
+    sample_for, samples_by_unit, scores_by_quarter, scores_by_unit, scores_change, scores_interval, scores_merge,
+    scores_rank, suggestions_search,
+)
+from reports.sampling import krejcie_morgan
+from reports.services import follow_up_plan_create, follow_up_plan_update
+from surveys import official
+from surveys.models import Channel
+
+TREND_QUARTERS = 8
+WEAKEST = 3
+SUGGESTIONS_ON_DASHBOARD = 5
+SUGGESTIONS_PER_PAGE = 25
+SERVICES_CHARTED = 10  # the most used; the rest are added up in one bar
+SORT_KEYS = {"peringkat": "rank", "nama": "name", "responden": "respondents", "ikm": "ikm"}
+
+
+@dataclass
+class Scope:
+    """What a dashboard covers: one unit, an agency with the units below it, or a whole region."""
+
+    kind: str  # "unit", "agency" or "region"
+    obj: ServiceUnit | Agency | Region
+    region: Region
+    unit_ids: list[int]
+    crumbs: list[tuple[str, str]]
+    manage_url: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.obj.name
+
+    @property
+    def dashboard_url(self) -> str:
+        return reverse(f"reports:{self.kind}_dashboard", args=[self.obj.code])
+
+    @property
+    def suggestions_url(self) -> str:
+        return reverse(f"reports:{self.kind}_suggestions", args=[self.obj.code])
+
+    @property
+    def kind_label(self) -> str:
+        return {"unit": _("Unit layanan"), "agency": _("Perangkat daerah"), "region": _("Pemerintah daerah")}[self.kind]
+
+
+def _agency_crumbs(user, agency: Agency) -> list[tuple[str, str]]:
+    """The agency and its parents that the user may open, outermost first."""
+    visible = set(agencies_for_user(user).values_list("id", flat=True))
+    chain, current = [], agency
+    while current is not None:
+        if current.id in visible:
+            chain.append((current.name, reverse("reports:agency_dashboard", args=[current.code])))
+        current = current.parent
+    return chain[::-1]
+
+
+def _region_crumbs(user, region: Region) -> list[tuple[str, str]]:
+    if administered_regions(user).filter(pk=region.pk).exists():
+        return [(region.name, reverse("reports:region_dashboard", args=[region.code]))]
+    return []
+
+
+def _unit_scope(user, unit_code: str) -> Scope:
+    unit = get_unit_for_user(user, unit_code)
+    manages = managed_units_for_user(user).filter(pk=unit.pk).exists()
+    return Scope(kind="unit", obj=unit, region=unit.agency.region, unit_ids=[unit.id],
+                 crumbs=_region_crumbs(user, unit.agency.region) + _agency_crumbs(user, unit.agency),
+                 manage_url=reverse("agencies:unit_edit", args=[unit.code]) if manages else None)
+
+
+def _agency_scope(user, agency_code: str) -> Scope:
+    agency = get_agency_for_user(user, agency_code)
+    unit_ids = list(ServiceUnit.objects.filter(agency_id__in=agency_descendant_ids({agency.id}))
+                    .values_list("id", flat=True))
+    crumbs = _region_crumbs(user, agency.region)
+    if agency.parent is not None:
+        crumbs += _agency_crumbs(user, agency.parent)
+    return Scope(kind="agency", obj=agency, region=agency.region, unit_ids=unit_ids, crumbs=crumbs,
+                 manage_url=reverse("agencies:agency_manage", args=[agency.code]))
+
+
+def _region_scope(user, region_code: str) -> Scope:
+    region = get_region_for_user(user, region_code)
+    unit_ids = list(ServiceUnit.objects.filter(agency__region=region).values_list("id", flat=True))
+    return Scope(kind="region", obj=region, region=region, unit_ids=unit_ids, crumbs=[],
+                 manage_url=reverse("agencies:region_manage", args=[region.code]))
+
+
+def _services_of(scope: Scope):
+    return Service.objects.filter(unit_id__in=scope.unit_ids).select_related("unit").order_by("unit__name", "name")
+
+
+def _groups(scope: Scope, period: Period, **narrowing) -> list[Scores]:
+    """The scope's scores for the period, one per questionnaire (a unit has one), most respondents first."""
+    if scope.kind == "unit":
+        found = scores_by_unit(unit_ids=scope.unit_ids, period=period, **narrowing).get(scope.obj.id)
+        return [found] if found else []
+    return pooled_scores(unit_ids=scope.unit_ids, period=period, **narrowing)
+
+
+# Home -------------------------------------------------------------------------------------------------------
+
+def _role_link(role: StaffRole) -> tuple[str, str]:
+    if role.role == StaffRole.Role.REGION_ADMIN:
+        return role.region.name, reverse("reports:region_dashboard", args=[role.region.code])
+    if role.role == StaffRole.Role.AGENCY_ADMIN:
+        return role.agency.name, reverse("reports:agency_dashboard", args=[role.agency.code])
+    return role.unit.name, reverse("reports:unit_dashboard", args=[role.unit.code])
+
+
+@login_required
+def home(request):
+    """The staff landing page: straight to the one dashboard of a single role, else a list to choose from."""
+    user = request.user
+    roles = list(StaffRole.objects.filter(user=user).select_related("region", "agency", "unit")
+                 .order_by("role", "id"))
+    if user.is_superuser:
+        scopes = [(region.name, reverse("reports:region_dashboard", args=[region.code]), _("Pemerintah daerah"))
+                  for region in Region.objects.order_by("name")]
+        return render(request, "reports/home.html", {"scopes": scopes, "superuser": True})
+    if len(roles) == 1:
+        return redirect(_role_link(roles[0])[1])
+    if not roles:
+        return render(request, "reports/no_role.html")
+    scopes = [(*_role_link(role), role.get_role_display()) for role in roles]
+    return render(request, "reports/home.html", {"scopes": scopes})
+
+
+# Dashboards -------------------------------------------------------------------------------------------------
+
+def _element_rows(scores: Scores) -> list[dict]:
+    converted = scores.element_converted
+    bars = [charts.ElementBar(element.code, element.name, converted.get(element.id)) for element in scores.elements]
+    weakest = charts.lowest_codes(bars, WEAKEST)
+    rows = []
+    for element, total in zip(scores.elements, scores.totals, strict=True):
+        rows.append({
+            "element": element, "count": total.count, "weak": element.code in weakest,
+            "nrr": round_half_up(Fraction(total.sum, total.count), 3) if total.count else None,
+            "converted": converted.get(element.id),
+            "letter": scores.questionnaire.rules.grade(converted[element.id]).letter if total.count else None,
+        })
+    return rows
+
+
+def _group_context(scores: Scores, *, title: str) -> dict:
+    rows = _element_rows(scores)
+    bars = [charts.ElementBar(row["element"].code, row["element"].name, row["converted"]) for row in rows]
+    return {"scores": scores, "result": scores.result, "rows": rows,
+            "weakest": [row for row in rows if row["weak"]],
+            "chart": charts.element_chart(bars=bars, regulation=scores.questionnaire.rules, title=title,
+                                          highlight=WEAKEST)}
+
+
+def _profile_charts(scope: Scope, filters: Filters) -> list[dict]:
+    period, narrowing = filters.period, {"service_id": filters.service_id, "channel": filters.channel or None}
+    profile = respondent_profile(unit_ids=scope.unit_ids, period=period, **narrowing)
+    not_given = _("Tidak mengisi")
+
+    def items(field: str, choices) -> list[tuple[str, int]]:
+        counts = profile.get(field, {})
+        found = [(str(label), counts.get(code, 0)) for code, label in choices]
+        return found + ([(not_given, counts[""])] if counts.get("") else [])
+
+    age_choices = [(label, label) for _low, label in official.AGE_BANDS]
+    by_service = respondents_by_service(unit_ids=scope.unit_ids, period=period, channel=filters.channel or None)
+    services = Service.objects.filter(id__in=by_service).select_related("unit").order_by("unit__name", "name")
+    service_items = sorted(((service.name if scope.kind == "unit" else f"{service.unit.name} · {service.name}",
+                             by_service[service.id]) for service in services), key=lambda item: -item[1])
+    if len(service_items) > SERVICES_CHARTED:
+        rest = service_items[SERVICES_CHARTED - 1:]
+        service_items = service_items[:SERVICES_CHARTED - 1] + [
+            (_("%(n)s layanan lain") % {"n": len(rest)}, sum(count for _name, count in rest))]
+    where = f"{scope.name}, {period.label}"
+    return [
+        {"title": _("Jenis kelamin"), "chart": charts.pie_chart(
+            items=items("gender", official.GENDERS), title=_("Jenis kelamin responden") + f" · {where}")},
+        {"title": _("Usia (tahun)"), "chart": charts.bar_chart(
+            items=items("age", age_choices), title=_("Usia responden") + f" · {where}")},
+        {"title": _("Pendidikan"), "chart": charts.bar_chart(
+            items=items("education", official.EDUCATIONS), title=_("Pendidikan responden") + f" · {where}")},
+        {"title": _("Pekerjaan"), "chart": charts.bar_chart(
+            items=items("occupation", official.OCCUPATIONS), title=_("Pekerjaan responden") + f" · {where}")},
+        {"title": _("Jenis layanan"), "chart": charts.bar_chart(
+            items=service_items, title=_("Jenis layanan yang diterima") + f" · {where}")},
+    ]
+
+
+def _ranked_row(*, name: str, url: str, scores: Scores | None, sample, rank: int | None, **extra) -> dict:
+    result = scores.result if scores else None
+    return {"name": name, "url": url, "respondents": scores.respondents if scores else 0, "sample": sample,
+            "result": result, "ikm": result.ikm_converted if result else None, "rank": rank, **extra}
+
+
+def _unit_rows(scope: Scope, filters: Filters) -> list[dict]:
+    narrowing = {"service_id": filters.service_id, "channel": filters.channel or None}
+    per_unit = scores_by_unit(unit_ids=scope.unit_ids, period=filters.period, **narrowing)
+    samples = samples_by_unit(unit_ids=scope.unit_ids, period=filters.period,
+                              respondents={unit_id: scores.respondents for unit_id, scores in per_unit.items()})
+    ranks = scores_rank(per_unit)
+    units = ServiceUnit.objects.filter(id__in=scope.unit_ids).select_related("agency").order_by("agency__name", "name")
+    return [_ranked_row(name=unit.name, url=reverse("reports:unit_dashboard", args=[unit.code]),
+                        scores=per_unit.get(unit.id), sample=samples[unit.id], rank=ranks.get(unit.id),
+                        agency=unit.agency.name, code=unit.code) for unit in units]
+
+
+def _agency_rows(scope: Scope, filters: Filters) -> list[dict]:
+    """Each agency of the region pooled over its units and its sub-agencies' units, as its dashboard does."""
+    narrowing = {"service_id": filters.service_id, "channel": filters.channel or None}
+    per_unit = scores_by_unit(unit_ids=scope.unit_ids, period=filters.period, **narrowing)
+    populations = population_by_unit(unit_ids=scope.unit_ids, period=filters.period)
+    agencies = list(Agency.objects.filter(region=scope.region).order_by("name"))
+    children, own_units = {}, {}
+    for agency in agencies:
+        children.setdefault(agency.parent_id, []).append(agency.id)
+    for unit_id, agency_id in ServiceUnit.objects.filter(id__in=scope.unit_ids).values_list("id", "agency_id"):
+        own_units.setdefault(agency_id, []).append(unit_id)
+
+    def subtree_units(agency_id: int) -> list[int]:
+        found = list(own_units.get(agency_id, []))
+        for child in children.get(agency_id, []):
+            found += subtree_units(child)
+        return found
+
+    pooled, samples, mixed = {}, {}, {}
+    for agency in agencies:
+        unit_ids = subtree_units(agency.id)
+        merged = scores_merge(per_unit[unit_id] for unit_id in unit_ids if unit_id in per_unit)
+        pooled[agency.id] = merged[0] if merged else None
+        mixed[agency.id] = len(merged) > 1
+        known = bool(unit_ids) and all(unit_id in populations for unit_id in unit_ids)
+        population = sum(populations[unit_id] for unit_id in unit_ids) if known else None
+        samples[agency.id] = Sample(respondents=sum(scores.respondents for scores in merged), population=population,
+                                    required=krejcie_morgan(population) if known else None)
+    ranks = scores_rank(pooled)
+    rows = []
+    for agency in agencies:
+        row = _ranked_row(name=agency.name, url=reverse("reports:agency_dashboard", args=[agency.code]),
+                          scores=pooled[agency.id], sample=samples[agency.id], rank=ranks.get(agency.id),
+                          mixed=mixed[agency.id], parent=agency.parent.name if agency.parent_id else "")
+        row["respondents"] = samples[agency.id].respondents  # every questionnaire's, not only the ranked one's
+        rows.append(row)
+    return rows
+
+
+def _sorted(rows: list[dict], sort: str) -> list[dict]:
+    """Rows sorted by the `sort` query value (peringkat, nama, responden, ikm; a leading "-" reverses);
+    rows without the value go last."""
+    key = SORT_KEYS.get(sort.lstrip("-"), "rank")
+    descending = sort.startswith("-") and sort.lstrip("-") in SORT_KEYS
+    present = [row for row in rows if row[key] is not None]
+    present.sort(key=lambda row: row[key].lower() if key == "name" else row[key], reverse=descending)
+    return present + sorted((row for row in rows if row[key] is None), key=lambda row: row["name"].lower())
+
+
+def _sort_links(filters: Filters, sort: str) -> dict:
+    """For each column: the link that sorts by it (again: the other way) and its aria-sort state."""
+    links = {}
+    for name in SORT_KEYS:
+        first = f"-{name}" if name in ("ikm", "responden") else name
+        current = sort if sort.lstrip("-") in SORT_KEYS else "peringkat"
+        state = "none"
+        if current.lstrip("-") == name:
+            state = "descending" if current.startswith("-") else "ascending"
+            first = name if current.startswith("-") else f"-{name}"
+        links[name] = {"url": "?" + filters.query(sort=first), "state": state}
+    return links
+
+
+def _trend(scope: Scope, filters: Filters, questionnaire) -> dict | None:
+    if questionnaire is None:
+        return None
+    quarters = Period.containing(filters.period.end).previous_ones(TREND_QUARTERS)
+    found = scores_by_quarter(unit_ids=scope.unit_ids, quarters=quarters, questionnaire_id=questionnaire.id,
+                              service_id=filters.service_id, channel=filters.channel or None)
+    points = []
+    for quarter in quarters:
+        result = found[quarter].result if quarter in found else None
+        points.append((quarter.short_label, result.ikm_converted if result else None))
+    title = _("Tren IKM (konversi) %(n)s triwulan terakhir") % {"n": TREND_QUARTERS} + f" · {scope.name}"
+    return {"chart": charts.trend_chart(points=points, regulation=questionnaire.rules, title=title),
+            "points": points}
+
+
+def _dashboard(request, scope: Scope):
+    filters = filters_read(request.GET, services=_services_of(scope))
+    period = filters.period
+    narrowing = {"service_id": filters.service_id, "channel": filters.channel or None}
+    today = timezone.localdate()
+    groups = _groups(scope, period, **narrowing)
+    main = groups[0] if groups else None
+    questionnaire = main.questionnaire if main else (scope.obj.questionnaire if scope.kind == "unit" else None)
+    previous = next((scores for scores in _groups(scope, period.previous(), **narrowing)
+                     if questionnaire and scores.questionnaire.id == questionnaire.id), None)
+    respondents = sum(scores.respondents for scores in groups)
+    where = f"{scope.name}, {period.label}"
+    channels = respondents_by_channel(unit_ids=scope.unit_ids, period=period, service_id=filters.service_id)
+    suggestions = suggestions_search(unit_ids=scope.unit_ids, period=period, **narrowing)
+    latest = list(suggestions[:SUGGESTIONS_ON_DASHBOARD])
+    sort = request.GET.get("sort", "")[:20]
+    context = {
+        "scope": scope, "filters": filters, "period": period, "today": today, "page_kind": "dashboard",
+        "period_options": period_options(selected=period, today=today), "custom": CUSTOM,
+        "services": _services_of(scope), "channels": Channel.choices,
+        "groups": [_group_context(scores, title=_("Nilai per unsur (NRR × 25)") + f" · {where}")
+                   for scores in groups],
+        "main": main, "result": main.result if main else None,
+        "interval": scores_interval(main), "change": scores_change(current=main, previous=previous),
+        "previous_period": period.previous(),
+        "respondents": respondents,
+        "sample": sample_for(unit_ids=scope.unit_ids, period=period, respondents=respondents),
+        "today_count": respondents_today(unit_ids=scope.unit_ids, **narrowing),
+        "trend": _trend(scope, filters, questionnaire),
+        "profile_charts": _profile_charts(scope, filters),
+        "channel_chart": charts.pie_chart(
+            items=[(str(label), channels.get(code, 0)) for code, label in Channel.choices],
+            title=_("Saluran pengisian") + f" · {where}"),
+        "daily_chart": charts.daily_chart(
+            counts=respondents_by_day(unit_ids=scope.unit_ids, period=period, **narrowing), start=period.start,
+            end=period.end, today=today, title=_("Responden per hari") + f" · {where}"),
+        "suggestions": answers_of(responses=latest), "suggestion_count": suggestions.count(),
+        "sort": sort, "sort_links": _sort_links(filters, sort),
+    }
+    if scope.kind == "unit":
+        region_units = ServiceUnit.objects.filter(agency__region=scope.region).values_list("id", flat=True)
+        ranks = scores_rank(scores_by_unit(unit_ids=region_units, period=period))
+        context.update({
+            "rank": ranks.get(scope.obj.id), "ranked": len(ranks),
+            "reviews": follow_up_review(unit=scope.obj, period=period),
+            "plan_count": follow_up_plans_of(unit_ids=scope.unit_ids, period=period).count(),
+        })
+    else:
+        unit_rows = _unit_rows(scope, filters)
+        context["unit_rows"] = _sorted(unit_rows, sort)
+        context["units_sampled"] = {"met": sum(1 for row in unit_rows if row["sample"].met),
+                                    "known": sum(1 for row in unit_rows if row["sample"].required is not None),
+                                    "total": len(unit_rows)}
+    if scope.kind == "region":
+        context["agency_rows"] = _sorted(_agency_rows(scope, filters), sort)
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def unit_dashboard(request, unit_code: str):
+    return _dashboard(request, _unit_scope(request.user, unit_code))
+
+
+@login_required
+def agency_dashboard(request, agency_code: str):
+    return _dashboard(request, _agency_scope(request.user, agency_code))
+
+
+@login_required
+def region_dashboard(request, region_code: str):
+    return _dashboard(request, _region_scope(request.user, region_code))
+
+
+# Suggestions ------------------------------------------------------------------------------------------------
+
+def _suggestions(request, scope: Scope):
+    filters = filters_read(request.GET, services=_services_of(scope))
+    query = (request.GET.get("q") or "").strip()[:100]
+    found = suggestions_search(unit_ids=scope.unit_ids, period=filters.period, query=query,
+                               service_id=filters.service_id, channel=filters.channel or None)
+    page = Paginator(found, SUGGESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "reports/suggestions.html", {
+        "scope": scope, "filters": filters, "period": filters.period, "query": query, "page": page,
+        "page_kind": "suggestions",
+        "suggestions": answers_of(responses=page),
+        "page_query": filters.query(q=query),
+        "period_options": period_options(selected=filters.period, today=timezone.localdate()), "custom": CUSTOM,
+        "services": _services_of(scope), "channels": Channel.choices,
+    })
+
+
+@login_required
+def unit_suggestions(request, unit_code: str):
+    return _suggestions(request, _unit_scope(request.user, unit_code))
+
+
+@login_required
+def agency_suggestions(request, agency_code: str):
+    return _suggestions(request, _agency_scope(request.user, agency_code))
+
+
+@login_required
+def region_suggestions(request, region_code: str):
+    return _suggestions(request, _region_scope(request.user, region_code))
+
+
+# Follow-up plans --------------------------------------------------------------------------------------------
+
+def _plan_quarter(filters: Filters) -> Period:
+    """Plans are made per quarter: another kind of period stands for the quarter it ends in."""
+    if filters.period.kind == "quarter":
+        return filters.period
+    quarter = Period.containing(filters.period.end)
+    filters.problems.append(_("Rencana tindak lanjut dibuat per triwulan; ditampilkan %(period)s.")
+                            % {"period": quarter.label})
+    filters.period = quarter
+    return quarter
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up(request, unit_code: str):
+    """A unit's follow-up plans for a quarter: its weakest elements, the plans made, and a form for another."""
+    scope = _unit_scope(request.user, unit_code)
+    unit = scope.obj
+    filters = filters_read(request.GET, services=_services_of(scope))
+    quarter = _plan_quarter(filters)
+    form = FollowUpPlanForm(request.POST or None, unit=unit, quarter=quarter)
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_up_plan_create(unit=unit, element=form.cleaned_data["element"], quarter=quarter,
+                                  action=form.cleaned_data["action"], responsible=form.cleaned_data["responsible"],
+                                  due=form.cleaned_data["due"], status=form.cleaned_data["status"], by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Rencana tindak lanjut disimpan."))
+            return redirect(f"{reverse('reports:follow_up', args=[unit.code])}?period={quarter.slug}")
+    scores = scores_by_unit(unit_ids=[unit.id], period=quarter).get(unit.id)
+    group = _group_context(scores, title=_("Nilai per unsur (NRR × 25)") + f" · {unit.name}, {quarter.label}") \
+        if scores else None
+    plans = list(follow_up_plans_of(unit_ids=[unit.id], period=quarter))
+    if not form.is_bound and group:
+        planned = {plan.element_id for plan in plans}
+        weakest = next((row["element"] for row in sorted(group["weakest"], key=lambda row: row["converted"])
+                        if row["element"].id not in planned), None)
+        form.initial.setdefault("element", weakest)
+    return render(request, "reports/follow_up.html", {
+        "scope": scope, "unit": unit, "filters": filters, "quarter": quarter, "form": form, "group": group,
+        "page_kind": "follow_up",
+        "plans": plans, "reviews": follow_up_review(unit=unit, period=quarter),
+        "previous": quarter.previous(), "next": Period.containing(quarter.end + timedelta(days=1)),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_edit(request, unit_code: str, plan_id: int):
+    scope = _unit_scope(request.user, unit_code)
+    unit = scope.obj
+    plan = get_object_or_404(FollowUpPlan.objects.select_related("element"), pk=plan_id, unit=unit)
+    quarter = Period.quarter(plan.year, plan.quarter)
+    form = FollowUpPlanForm(request.POST or None, instance=plan, unit=unit, quarter=quarter)
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_up_plan_update(plan=plan, action=form.cleaned_data["action"],
+                                  responsible=form.cleaned_data["responsible"], due=form.cleaned_data["due"],
+                                  status=form.cleaned_data["status"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Rencana tindak lanjut diperbarui."))
+            return redirect(f"{reverse('reports:follow_up', args=[unit.code])}?period={quarter.slug}")
+    return render(request, "reports/follow_up_edit.html", {
+        "scope": scope, "unit": unit, "plan": plan, "quarter": quarter, "form": form, "page_kind": "follow_up",
+    })
