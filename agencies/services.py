@@ -1,0 +1,72 @@
+"""Writes of the management screens: units, services, population and staff roles. Who may do what is decided
+by the callers' scope (agencies.selectors); these functions check that a grant stays inside it."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from agencies.audit import audit_record
+from agencies.models import Agency, AuditEvent, Population, Region, Service, ServiceUnit, StaffRole
+
+def unit_save(*, unit: ServiceUnit, by) -> ServiceUnit:
+    """Create or change a unit; a change of questionnaire is recorded, since it changes how scores pool."""
+    with transaction.atomic():
+        before = (ServiceUnit.objects.filter(pk=unit.pk).values_list("questionnaire_id", flat=True).first()
+                  if unit.pk else None)
+        unit.full_clean()
+        unit.save()
+        if before is not None and before != unit.questionnaire_id:
+            audit_record(actor=by, action=AuditEvent.Action.QUESTIONNAIRE_CHANGED, target=f"unit {unit.code}",
+                         region=unit.agency.region, before=before, after=unit.questionnaire_id)
+    return unit
+
+
+def service_save(*, service: Service) -> Service:
+    service.full_clean()
+    service.save()
+    return service
+
+
+def population_set(*, unit: ServiceUnit, year: int, quarter: int | None, service_users: int) -> Population:
+    """The number of service users of a unit in a quarter (or, without a quarter, a whole year)."""
+    population, _created = Population.objects.update_or_create(
+        unit=unit, year=year, quarter=quarter, defaults={"service_users": service_users})
+    return population
+
+
+def staff_user_create(*, username: str, first_name: str, last_name: str, password: str):
+    """A new staff account; it can do nothing until it is given a role."""
+    return get_user_model().objects.create_user(username=username, password=password, first_name=first_name,
+                                                last_name=last_name)
+
+
+def staff_role_grant(*, by, user, role: str, scope: Region | Agency | ServiceUnit) -> tuple[StaffRole, bool]:
+    """Give a user a role over a region, an agency (and the agencies below it) or a unit.
+
+    Returns (role, created); a role the user already holds is left as it is.
+    """
+    field = {StaffRole.Role.REGION_ADMIN: "region", StaffRole.Role.AGENCY_ADMIN: "agency",
+             StaffRole.Role.UNIT_OPERATOR: "unit"}[role]
+    expected = {"region": Region, "agency": Agency, "unit": ServiceUnit}[field]
+    if not isinstance(scope, expected):
+        raise ValidationError(_("Peran ini tidak cocok dengan cakupannya."))
+    region = scope if field == "region" else scope.region if field == "agency" else scope.agency.region
+    with transaction.atomic():
+        granted, created = StaffRole.objects.get_or_create(user=user, role=role, **{field: scope})
+        if created:
+            audit_record(actor=by, action=AuditEvent.Action.ROLE_GRANTED, target=str(granted), region=region,
+                         user=user.username, role=role, scope=scope.code)
+    return granted, created
+
+
+def staff_role_revoke(*, by, role: StaffRole):
+    """Take a role away. Nobody revokes their own role, so an admin cannot lock the last admin out by mistake."""
+    if role.user_id == getattr(by, "pk", None):
+        raise ValidationError(_("Anda tidak dapat mencabut peran Anda sendiri; minta admin lain."))
+    scope = role.scope
+    region = scope if role.region_id else scope.region if role.agency_id else scope.agency.region
+    with transaction.atomic():
+        audit_record(actor=by, action=AuditEvent.Action.ROLE_REVOKED, target=str(role), region=region,
+                     user=role.user.username, role=role.role, scope=scope.code)
+        role.delete()
