@@ -309,3 +309,16 @@ def test_it_answers_in_the_language_the_kiosk_shows():
         assert translation.get_language() == "id"
     with citizen_language({"lang": ["en"]}):
         assert translation.get_language() == "id"
+
+
+def test_it_serves_a_light_kiosk_page_and_its_service_worker(db):
+    page = Client().get("/kiosk/")
+    assert page.status_code == 200 and not page.cookies
+    html = page.content.decode()
+    assert "surveys/kiosk.js" in html and "surveys/kiosk.css" in html
+    assert "bootstrap" not in html and "<script>" not in html  # own small CSS, no inline script
+    assert '"responses": "/api/v1/responses"' in html
+    worker = Client().get("/kiosk/sw.js")
+    assert worker.status_code == 200 and worker["Content-Type"].startswith("application/javascript")
+    assert worker["Service-Worker-Allowed"] == "/kiosk/" and "no-cache" in worker["Cache-Control"]
+    assert b"skm-kiosk-v1" in worker.content

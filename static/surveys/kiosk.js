@@ -431,7 +431,8 @@
       await outbox.add(item);
       refreshStatus();
       var outcome = await Promise.race([
-        flush().then(function () { return results.get(key); }),
+        // A send already under way may have finished its queue just before this survey joined it.
+        flush().then(function () { return results.get(key) || flush().then(function () { return results.get(key); }); }),
         new Promise(function (resolve) { setTimeout(resolve, WAIT_FOR_SERVER_MS); })
       ]);
       if (outcome && outcome.status === "rejected") {
