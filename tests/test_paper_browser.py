@@ -110,3 +110,37 @@ def test_it_marks_a_wrong_key_at_once_and_keeps_the_rows_when_the_server_refuses
     keyboard.press("Control+Enter")
     page.wait_for_selector("#paper-status.text-success")
     assert Response.objects.filter(channel=Channel.PAPER).count() == 1
+
+
+def test_rows_survive_a_reload_and_a_lost_answer_and_are_stored_once(page, live_server, world):
+    make_service(world.unit, "Legalisir Dokumen")
+    login(page, live_server, world.operator)
+    url = f"{live_server.url}/staf/unit/{world.unit.code}/kertas/"
+    page.goto(url)
+    page.wait_for_selector('#paper-grid input[data-field="date"]:focus')
+    day = (timezone.localdate() - timedelta(days=1)).strftime("%d/%m/%Y")
+    for number in range(3):
+        type_sheet(page, day, number)
+    keys = page.locator("#paper-grid tbody tr").evaluate_all("rows => rows.map(row => row.dataset.key)")
+
+    page.reload()  # the rows come back from the browser's storage, with their keys
+    page.wait_for_selector('#paper-grid input[data-field="date"]:focus')
+    assert page.locator("#paper-grid tbody tr").evaluate_all("rows => rows.map(row => row.dataset.key)") == keys
+
+    def store_then_lose_the_answer(route):
+        route.fetch()  # the server stores the rows...
+        route.abort("internetdisconnected")  # ...but the answer never reaches the browser
+
+    page.route("**/kertas/simpan/", store_then_lose_the_answer)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#paper-status.text-danger")
+    assert Response.objects.count() == 3
+    assert page.locator("#paper-grid tbody tr").count() == 4  # still on screen, to be sent again
+
+    page.unroute("**/kertas/simpan/")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#paper-status.text-success")
+    assert page.locator("#paper-status").inner_text() == (
+        "0 lembar tersimpan. 3 lembar sudah tersimpan sebelumnya (tidak dihitung lagi).")
+    assert sorted(str(key) for key in Response.objects.values_list("key", flat=True)) == sorted(keys[:3])
+    assert tallies_differences() == []

@@ -148,6 +148,22 @@ def test_it_answers_malformed_input_with_400(client, world, body):
     assert Response.objects.count() == 0
 
 
+def test_it_names_cells_of_the_wrong_type_instead_of_failing(client, world):
+    odd = sheet(date=[2026, 11, 2], service={"id": 1}, age=True, U1={"a": 1}, U2=3.5, key=None, suggestion=7)
+    response = save(client, world.unit, [odd], world.operator)
+    assert response.status_code == 400
+    assert set(response.json()["errors"][0]["fields"]) == {"date", "service", "age", "U1", "U2", "key"}
+
+
+def test_it_refuses_a_body_over_the_size_limit_without_storing_anything(client, world, settings):
+    rows = [sheet(suggestion="x" * 1500) for _ in range(100)]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    assert save(client, world.unit, rows, world.operator).status_code == 400
+    assert Response.objects.count() == 0
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+    assert save(client, world.unit, rows).status_code == 200
+
+
 @pytest.mark.parametrize("who, unit, status", [
     ("operator", "unit", 200), ("agency_admin", "unit", 200), ("agency_admin", "sub_unit", 200),
     ("region_admin", "other_unit", 200), ("operator", "other_unit", 404), ("other_agency_admin", "unit", 404),

@@ -386,7 +386,7 @@
     try {
       result = await response.json();
     } catch (error) {
-      result = null;  // the login page after a session ended, or a proxy's error page
+      result = null;
     }
     if (response.ok && result) {
       const last = filled.at(-1);
@@ -407,8 +407,8 @@
     } else if (response.status === 400 && result) {
       showServerErrors(result.errors || []);
       say(result.message, "danger");
-    } else if (!result) {
-      say(text.session, "danger");
+    } else if (response.ok) {
+      say(text.session, "danger");  // a login page came back instead of the answer
     } else {
       say(text.failed.replace("%s", response.status), "danger");
     }
