@@ -11,7 +11,7 @@ import io
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -34,6 +34,7 @@ from surveys.validation import ResponseInvalid, UnitForm
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = 10_000
 PENDING_DIR = "imports/pending"
+PENDING_KEPT = timedelta(days=1)  # a previewed file waits this long for its confirmation
 # Namespace of the keys of imported rows: uuid5(namespace, "<unit id>:<file sha256>:<row>").
 IMPORT_KEYS = uuid.UUID("6f1d2c1e-5a53-4c1b-9a57-3b1f0d6c2e90")
 TEMPLATE_ROWS = 1000  # rows of the template that carry the input checks
@@ -192,8 +193,18 @@ def _already_message(batch: ImportBatch) -> str:
         "rows": batch.row_count}
 
 
-def import_pending_keep(*, data: bytes, sha256: str) -> None:
-    """Keep an uploaded file on the server between preview and confirmation (named by its content)."""
+def import_pending_keep(*, data: bytes, sha256: str, now: datetime | None = None) -> None:
+    """Keep an uploaded file on the server between preview and confirmation (named by its content), and
+    drop files that were previewed but never confirmed."""
+    now = now or timezone.now()
+    try:
+        _folders, names = default_storage.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        names = []
+    for stale in names:
+        path = f"{PENDING_DIR}/{stale}"
+        if stale != sha256 and default_storage.get_modified_time(path) < now - PENDING_KEPT:
+            default_storage.delete(path)
     name = f"{PENDING_DIR}/{sha256}"
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(data))
@@ -211,6 +222,9 @@ def _pending_read(sha256: str) -> bytes | None:
 def import_confirm(*, unit, sha256: str, filename: str, user, now: datetime | None = None) -> ImportBatch:
     """Store every row of a previewed file, or none: the kept file is checked again, nothing from the
     browser but its hash is trusted. Raises ImportRefused or ImportInvalid."""
+    already = ImportBatch.objects.filter(unit=unit, sha256=sha256).select_related("imported_by").first()
+    if already:
+        raise ImportRefused(_already_message(already), batch=already)
     data = _pending_read(sha256)
     if data is None:
         raise ImportRefused(_("Berkas yang akan diimpor tidak ditemukan lagi di server; unggah ulang berkasnya."))

@@ -2,6 +2,8 @@
 
 import hashlib
 import io
+import os
+import threading
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -9,11 +11,12 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections  # noqa: F401 - connection is read by a skipif
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from surveys.imports import IMPORT_KEYS, IMPORT_MAX_BYTES, import_pending_keep
+from surveys.imports import IMPORT_KEYS, IMPORT_MAX_BYTES, ImportRefused, import_confirm, import_pending_keep
 from surveys.models import Channel, ImportBatch, Response
 from surveys.tallies import tallies_differences
 from tests.factories import make_service
@@ -234,6 +237,16 @@ def test_it_refuses_a_confirmation_without_a_kept_file(client, world):
     assert response.status_code == 302 and Response.objects.count() == 0
 
 
+def test_a_previewed_file_waits_a_day_for_its_confirmation(tmp_path):
+    import_pending_keep(data=b"old", sha256="a" * 64)
+    import_pending_keep(data=b"recent", sha256="b" * 64)
+    two_days_ago = (timezone.now() - timedelta(days=2)).timestamp()
+    os.utime(tmp_path / "imports" / "pending" / ("a" * 64), (two_days_ago, two_days_ago))
+
+    import_pending_keep(data=b"new", sha256="c" * 64)
+    assert sorted(default_storage.listdir("imports/pending")[1]) == ["b" * 64, "c" * 64]
+
+
 def test_it_checks_the_kept_file_again_on_confirmation(client, world):
     data = xlsx(good_rows())
     client.force_login(world.operator)
@@ -261,3 +274,30 @@ def test_it_sends_anonymous_visitors_to_the_login(client, world):
     for name in ("import_upload", "import_template", "import_confirm"):
         response = client.get(reverse(f"surveys_staff:{name}", args=[world.unit.code]))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="real concurrency needs PostgreSQL")
+def test_two_confirmations_at_the_same_moment_store_the_file_once(world):
+    data = xlsx(good_rows())
+    sha256 = hashlib.sha256(data).hexdigest()
+    import_pending_keep(data=data, sha256=sha256)
+    start, outcomes = threading.Barrier(2), []
+
+    def confirm_now():
+        try:
+            start.wait(timeout=10)
+            outcomes.append(import_confirm(unit=world.unit, sha256=sha256, filename="jawaban.xlsx",
+                                           user=world.operator))
+        except ImportRefused as refused:
+            outcomes.append(refused)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm_now) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["ImportBatch", "ImportRefused"]
+    assert Response.objects.count() == 3 and ImportBatch.objects.count() == 1 and tallies_differences() == []
