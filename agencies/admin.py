@@ -3,8 +3,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from agencies.audit import audit_record
-from agencies.models import AuditEvent, Agency, Population, Region, Service, ServiceUnit, StaffRole
+from agencies.models import Agency, AuditEvent, Population, Region, Service, ServiceUnit, StaffRole
+from agencies.services import staff_role_grant, staff_role_revoke
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):
@@ -106,9 +106,6 @@ class StaffRoleRegionFilter(admin.SimpleListFilter):
                                | Q(unit__agency__region_id=self.value()))
 
 
-ROLE_RELATED = ["user", "region", "agency__region", "unit__agency__region"]
-
-
 @admin.register(StaffRole)
 class StaffRoleAdmin(admin.ModelAdmin):
     list_display = ["user", "full_name", "role", "scope"]
@@ -126,35 +123,26 @@ class StaffRoleAdmin(admin.ModelAdmin):
     def scope(self, role):
         return role.scope
 
-    # Roles granted or taken away here are audited like anywhere else.
+    # Granted and revoked through agencies.services, which check the scope and keep the audit log.
+    def has_change_permission(self, request, obj=None):
+        return False  # a role is granted or revoked, never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.user_id != request.user.pk)
+
     def save_model(self, request, obj, form, change):
-        before = StaffRole.objects.select_related(*ROLE_RELATED).get(pk=obj.pk) if change else None
-        super().save_model(request, obj, form, change)
-        if before is not None and _role_key(before) == _role_key(obj):
-            return
-        if before is not None:
-            _audit_role(before, request.user, AuditEvent.Action.ROLE_REVOKED)
-        _audit_role(obj, request.user, AuditEvent.Action.ROLE_GRANTED)
+        role, _created = staff_role_grant(by=request.user, user=obj.user, role=obj.role, scope=obj.scope)
+        obj.pk = role.pk
+        obj._state.adding = False
 
     def delete_model(self, request, obj):
-        _audit_role(obj, request.user, AuditEvent.Action.ROLE_REVOKED)
-        super().delete_model(request, obj)
+        staff_role_revoke(by=request.user, role=obj)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
-        for role in queryset.select_related(*ROLE_RELATED):
-            _audit_role(role, request.user, AuditEvent.Action.ROLE_REVOKED)
-        super().delete_queryset(request, queryset)
-
-
-def _role_key(role: StaffRole):
-    return role.user_id, role.role, role.region_id, role.agency_id, role.unit_id
-
-
-def _audit_role(role: StaffRole, actor, action: str):
-    region = role.region or (role.agency.region if role.agency else role.unit.agency.region)
-    audit_record(actor=actor, action=action, target=role, region=region, username=role.user.username,
-                 role=role.role, scope=role.scope.code)
+        # The admin has refused the whole selection already if it holds one of the user's own roles.
+        for role in queryset.select_related("user", "region", "agency__region", "unit__agency__region"):
+            staff_role_revoke(by=request.user, role=role)
 
 
 @admin.register(AuditEvent)

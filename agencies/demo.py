@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, Population, Region, RespondentType, Service, ServiceUnit, StaffRole
+from agencies.services import staff_role_grant
 from reports.periods import Period
 from surveys.kiosk import kiosk_create
 from surveys.models import Channel, Element, ImportBatch, Kiosk, Questionnaire, Response
@@ -57,10 +58,13 @@ DEMO_USERS = (
 )
 
 
+SCOPE_MODELS = {StaffRole.Role.REGION_ADMIN: Region, StaffRole.Role.AGENCY_ADMIN: Agency,
+                StaffRole.Role.UNIT_OPERATOR: ServiceUnit}
+
+
 def demo_scope_name(user: DemoUser) -> str:
     """The name of what the demo user's role covers, read from the database (the code if it is missing)."""
-    model = {StaffRole.Role.REGION_ADMIN: Region, StaffRole.Role.AGENCY_ADMIN: Agency,
-             StaffRole.Role.UNIT_OPERATOR: ServiceUnit}.get(user.role)
+    model = SCOPE_MODELS.get(user.role)
     if model is None:
         return ""
     return model.objects.filter(code=user.scope).values_list("name", flat=True).first() or user.scope
@@ -462,12 +466,9 @@ def _users_create() -> tuple[dict, list[str]]:
             username=demo_user.username, first_name=demo_user.first_name, last_name=demo_user.last_name,
             email=f"{demo_user.username}@{EMAIL_DOMAIN}", password=hashed, is_staff=superuser, is_superuser=superuser,
         )
-        if demo_user.role == StaffRole.Role.REGION_ADMIN:
-            StaffRole.objects.create(user=user, role=demo_user.role, region=Region.objects.get(code=demo_user.scope))
-        elif demo_user.role == StaffRole.Role.AGENCY_ADMIN:
-            StaffRole.objects.create(user=user, role=demo_user.role, agency=Agency.objects.get(code=demo_user.scope))
-        elif demo_user.role == StaffRole.Role.UNIT_OPERATOR:
-            StaffRole.objects.create(user=user, role=demo_user.role, unit=ServiceUnit.objects.get(code=demo_user.scope))
+        if not superuser:
+            scope = SCOPE_MODELS[demo_user.role].objects.get(code=demo_user.scope)
+            staff_role_grant(by=None, user=user, role=demo_user.role, scope=scope)
         users[demo_user.username] = user
     return users, sorted(existing)
 

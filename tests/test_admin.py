@@ -179,20 +179,40 @@ def test_it_revokes_kiosks_at_once(admin_client, data):
     assert not Kiosk.objects.exclude(pk=kiosk.pk).get().is_revoked
 
 
-def test_it_audits_roles_granted_and_revoked_in_the_admin(admin_client, admin_user, data):
+def test_it_grants_and_revokes_roles_through_the_service_with_an_audit(admin_client, admin_user, data):
     lurah = StaffRole.objects.get(user__username="lurah")
     operator = make_user("operator-mawar")
-    admin_client.post(_url(StaffRole, "add"), {"user": operator.pk, "role": "unit_operator", "unit": data.pk})
+    page = admin_client.post(_url(StaffRole, "add"), {"user": operator.pk, "role": "unit_operator", "unit": data.pk})
+    assert page.status_code == 302
     granted = StaffRole.objects.get(user=operator)
+    assert granted.unit == data
+    assert admin_client.post(_url(StaffRole, "change", granted.pk), {"role": "agency_admin"}).status_code == 403
     admin_client.post(_url(StaffRole, "delete", lurah.pk), {"post": "yes"})
     assert not StaffRole.objects.filter(pk=lurah.pk).exists()
     events = list(AuditEvent.objects.filter(actor=admin_user, action__startswith="role_").order_by("id")
                   .values_list("action", "detail"))
     assert events[-2:] == [
-        ("role_granted", {"username": "operator-mawar", "role": "unit_operator", "scope": "loket-mawar"}),
-        ("role_revoked", {"username": "lurah", "role": "agency_admin", "scope": "kelurahan-admin"}),
+        ("role_granted", {"user": "operator-mawar", "role": "unit_operator", "scope": "loket-mawar"}),
+        ("role_revoked", {"user": "lurah", "role": "agency_admin", "scope": "kelurahan-admin"}),
     ]
-    assert AuditEvent.objects.filter(target=str(granted)).get().region.code == "kota-admin"
+    assert AuditEvent.objects.get(target=str(granted)).region.code == "kota-admin"
+
+
+def test_it_refuses_a_mismatched_role_and_scope(admin_client, data):
+    page = admin_client.post(_url(StaffRole, "add"), {"user": StaffRole.objects.get().user_id,
+                                                      "role": "region_admin", "unit": data.pk})
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors
+    assert StaffRole.objects.count() == 1
+
+
+def test_it_keeps_a_superuser_from_revoking_their_own_role(admin_client, admin_user, data):
+    own = StaffRole.objects.create(user=admin_user, role="unit_operator", unit=data)
+    assert admin_client.post(_url(StaffRole, "delete", own.pk), {"post": "yes"}).status_code == 403
+    page = admin_client.post(_url(StaffRole, "changelist"), {"action": "delete_selected", "post": "yes",
+                                                             "_selected_action": [own.pk]})
+    assert page.status_code == 403
+    assert StaffRole.objects.filter(pk=own.pk).exists()
 
 
 def test_it_publishes_and_withdraws_results_through_the_service(admin_client, admin_user, data):

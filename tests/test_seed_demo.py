@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from agencies import demo
-from agencies.models import Agency, Population, Region, ServiceUnit, StaffRole
+from agencies.models import Agency, AuditEvent, Population, Region, ServiceUnit, StaffRole
 from agencies.selectors import units_for_user
 from reports.periods import Period
 from reports.selectors import scores_by_unit
@@ -97,6 +97,8 @@ def test_it_gives_every_role_a_user_who_can_log_in(seeded, client):
         client.logout()
     assert StaffRole.objects.get(user__username="operator-ktp").unit.code == "disdukcapil-loket"
     assert StaffRole.objects.get(user__username="bagor").region.code == "sukamaju"
+    granted = AuditEvent.objects.filter(action="role_granted").values_list("detail__user", flat=True)
+    assert sorted(granted) == sorted(user.username for user in demo.DEMO_USERS if user.role != demo.SUPERUSER)
 
 
 def test_it_scopes_the_demo_staff_as_their_roles_say(seeded, django_user_model):
