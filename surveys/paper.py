@@ -21,12 +21,11 @@ from surveys.models import Channel, Response
 from surveys.services import NewResponse, responses_submit_many
 from surveys.validation import ResponseInvalid, UnitForm, response_validate
 
-PROFILE_FIELDS = ("gender", "age", "education", "occupation")
 # Where a field path of surveys.validation lands on a sheet row.
 VALIDATION_FIELDS = {
-    "key": "key", "service": "service", "answered_at": "date", "answers": "row", "body": "row",
-    "profile": "row", "profile.gender": "gender", "profile.age": "age", "profile.education": "education",
-    "profile.occupation": "occupation", "suggestion": "suggestion",
+    "key": "key", "service": "service", "answered_at": "date", "answers": "row", "profile.gender": "gender",
+    "profile.age": "age", "profile.education": "education", "profile.occupation": "occupation",
+    "suggestion": "suggestion",
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 TIME_FORMATS = ("%H:%M", "%H.%M", "%H:%M:%S", "%H.%M.%S")
@@ -64,8 +63,8 @@ class SheetLegend:
 
     def service_id(self, text: str) -> int | None:
         """The service a cell names, by its number or its name (any case); None when there is none."""
-        if text.isdigit():
-            return next((sid for number, sid, _name, _active in self.services if str(number) == text), None)
+        if text.isdecimal():
+            return next((sid for number, sid, _name, _active in self.services if number == int(text)), None)
         wanted = _folded(text)
         return next((sid for _number, sid, name, _active in self.services if _folded(name) == wanted), None)
 
@@ -181,12 +180,6 @@ def sheet_row_validate(cells: Mapping[str, object], *, key: object, form: UnitFo
     if errors:
         raise ResponseInvalid(errors)
     return new
-
-
-def sheet_row_is_blank(cells: Mapping[str, object], element_codes: Sequence[str]) -> bool:
-    """Nothing copied off a sheet yet: the date and service a new grid row inherits do not count."""
-    fields = (*PROFILE_FIELDS, *element_codes, "suggestion")
-    return not any(cell_text(cells.get(field)) for field in fields)
 
 
 class SheetsInvalid(ValueError):
