@@ -91,7 +91,7 @@ class RoleGrantForm(forms.Form):
             for scope in objects:
                 key = f"{role}:{scope.pk}"
                 self.scopes[key] = (role, scope)
-                group.append((key, scope.name))
+                group.append((key, f"{StaffRole.Role(role).label}: {scope.name}"))
             if group:
                 choices.append((StaffRole.Role(role).label, group))
         self.fields["grant"].choices = choices

@@ -114,7 +114,7 @@ def element_chart(*, bars: Sequence[ElementBar], regulation: Regulation, title: 
                   width: int = 680) -> SafeString:
     """Each element's converted NRR (25..100) as a horizontal bar over the grade bands, lowest highlighted."""
     lowest = lowest_codes(bars, highlight)
-    label_width, value_width, row, top = 230, 92, 26, 34
+    label_width, value_width, row, top = 240, 92, 26, 34
     plot_left, plot_right = label_width, width - value_width
     height = top + row * len(bars) + 30
     scale_low, scale_high = LOWEST_CONVERTED, HIGHEST_CONVERTED
@@ -136,7 +136,7 @@ def element_chart(*, bars: Sequence[ElementBar], regulation: Regulation, title: 
     for index, bar in enumerate(bars):
         y = top + index * row
         weak = bar.code in lowest
-        body.append(_text(8, y + row / 2 + 4, _short(f"{bar.code} {bar.name}", 32),
+        body.append(_text(8, y + row / 2 + 4, _short(f"{bar.code} {bar.name}", 30),
                           weight="bold" if weak else "", fill=HIGHLIGHT if weak else TEXT))
         if bar.converted is None:
             body.append(_text(plot_left + 6, y + row / 2 + 4, _("belum ada jawaban"), fill=MUTED))

@@ -127,6 +127,7 @@ class FollowUpPlanForm(forms.ModelForm):
     """A follow-up plan for one element of a unit's quarter; the due quarter is picked from the next ones."""
 
     due = forms.ChoiceField(label=gettext_lazy("Target selesai"))
+    field_order = ["element", "action", "responsible", "due", "status"]
 
     class Meta:
         model = FollowUpPlan

@@ -179,7 +179,7 @@ def _group_context(scores: Scores, *, title: str) -> dict:
     rows = _element_rows(scores)
     bars = [charts.ElementBar(row["element"].code, row["element"].name, row["converted"]) for row in rows]
     return {"scores": scores, "result": scores.result, "rows": rows,
-            "weakest": [row for row in rows if row["weak"]],
+            "weakest": sorted((row for row in rows if row["weak"]), key=lambda row: row["converted"]),
             "chart": charts.element_chart(bars=bars, regulation=scores.questionnaire.rules, title=title,
                                           highlight=WEAKEST)}
 
@@ -458,8 +458,7 @@ def follow_up(request, unit_code: str):
     plans = list(follow_up_plans_of(unit_ids=[unit.id], period=quarter))
     if not form.is_bound and group:
         planned = {plan.element_id for plan in plans}
-        weakest = next((row["element"] for row in sorted(group["weakest"], key=lambda row: row["converted"])
-                        if row["element"].id not in planned), None)
+        weakest = next((row["element"] for row in group["weakest"] if row["element"].id not in planned), None)
         form.initial.setdefault("element", weakest)
     return render(request, "reports/follow_up.html", {
         "scope": scope, "unit": unit, "filters": filters, "quarter": quarter, "form": form, "group": group,

@@ -50,6 +50,7 @@ class _TestIdText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if self.depth:
             self.depth += tag not in self.VOID
+            self.parts.append(" ")  # cells and items read as separate words
         elif dict(attrs).get("data-testid") == self.name:
             self.depth = 1
             self.parts = []
@@ -57,6 +58,7 @@ class _TestIdText(HTMLParser):
     def handle_endtag(self, tag):
         if self.depth:
             self.depth -= 1
+            self.parts.append(" ")
             if not self.depth:
                 self.found.append(" ".join("".join(self.parts).split()))
 

@@ -1,0 +1,98 @@
+"""The region dashboard lists every agency and unit with respondents, sample, IKM, grade and rank, sorted on
+the server by a query parameter, with links down to each one's dashboard."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from agencies.models import Population
+from tests.dashboard_helpers import by_testid, client_for
+from tests.factories import local, submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scored(world):
+    """loket-kecamatan 100.00, loket-kelurahan 75.00, loket-dinas 87.50; the far region's unit 25.00."""
+    answers = {world.unit: [[4] * 9], world.sub_unit: [[3] * 9], world.other_unit: [[4] * 9, [3] * 9],
+               world.far_unit: [[1] * 9]}
+    for unit, rows in answers.items():
+        for row in rows:
+            submit(unit, unit.services.first(), row, answered_at=local(2026, 5, 4))
+    Population.objects.create(unit=world.other_unit, year=2026, quarter=2, service_users=2)
+    return world
+
+
+def region_page(world, **params):
+    response = client_for(world.region_admin).get(reverse("reports:region_dashboard", args=[world.region.code]),
+                                                  {"period": "2026-Q2", **params})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def names_in(table: str, names) -> list[str]:
+    return sorted((name for name in names if name in table), key=table.index)
+
+
+UNITS = ("Loket Kecamatan", "Loket Kelurahan", "Loket Dinas", "Loket Jauh")
+AGENCIES = ("Kecamatan Uji", "Kelurahan Uji", "Dinas Lain", "Dinas Jauh")
+
+
+def test_it_ranks_every_unit_of_the_region_and_no_other(scored):
+    table = by_testid(region_page(scored), "unit-table")
+
+    assert names_in(table, UNITS) == ["Loket Kecamatan", "Loket Dinas", "Loket Kelurahan"]
+    assert "1 Loket Kecamatan Kecamatan Uji 1" in table
+    assert "2 Loket Dinas Dinas Lain 2 2 terpenuhi 87,50 B Baik" in table
+    assert "3 Loket Kelurahan Kelurahan Uji 1 populasi belum diisi 75,00 C Kurang Baik" in table
+
+
+def test_it_pools_each_agency_with_the_agencies_below_it(scored):
+    table = by_testid(region_page(scored), "agency-table")
+
+    # Kecamatan Uji pools its own unit (4s) with its Kelurahan's (3s): 87.50, equal to Dinas Lain.
+    assert "1 Kecamatan Uji 2" in table and "87,50" in table
+    assert "1 Dinas Lain 2" in table
+    assert "3 Kelurahan Uji di bawah Kecamatan Uji 1" in table
+    assert "Dinas Jauh" not in table
+
+
+@pytest.mark.parametrize("sort, expected", [
+    ("peringkat", ["Loket Kecamatan", "Loket Dinas", "Loket Kelurahan"]),
+    ("-ikm", ["Loket Kecamatan", "Loket Dinas", "Loket Kelurahan"]),
+    ("ikm", ["Loket Kelurahan", "Loket Dinas", "Loket Kecamatan"]),
+    ("nama", ["Loket Dinas", "Loket Kecamatan", "Loket Kelurahan"]),
+    ("-nama", ["Loket Kelurahan", "Loket Kecamatan", "Loket Dinas"]),
+    ("-responden", ["Loket Dinas", "Loket Kecamatan", "Loket Kelurahan"]),
+    ("bukan-kolom", ["Loket Kecamatan", "Loket Dinas", "Loket Kelurahan"]),
+])
+def test_it_sorts_the_tables_on_the_server(scored, sort, expected):
+    assert names_in(by_testid(region_page(scored, sort=sort), "unit-table"), UNITS) == expected
+
+
+def test_it_links_the_column_headers_to_the_other_order_and_marks_the_current_one(scored):
+    page = region_page(scored, sort="-ikm")
+
+    assert re.search(r'aria-sort="descending"><a href="\?period=2026-Q2&amp;sort=ikm">IKM</a>', page)
+    assert 'href="?period=2026-Q2&amp;sort=nama"' in page
+
+
+def test_it_links_down_to_each_agency_and_unit_keeping_the_period(scored):
+    page = region_page(scored)
+
+    assert f'href="/dasbor/opd/{scored.sub_agency.code}/?period=2026-Q2"' in page
+    assert f'href="/dasbor/unit/{scored.other_unit.code}/?period=2026-Q2"' in page
+
+
+def test_it_counts_the_units_that_meet_their_own_sample(scored):
+    assert by_testid(region_page(scored), "units-sampled") == "1 dari 3 unit layanan memenuhi sampel minimalnya sendiri."
+
+
+def test_it_shows_the_units_rank_in_the_region_on_its_dashboard(scored):
+    page = client_for(scored.operator).get(reverse("reports:unit_dashboard", args=[scored.unit.code]),
+                                           {"period": "2026-Q2"})
+
+    assert by_testid(page.content.decode(), "rank") == "1"
+    assert "dari 3 unit di Kota Uji" in page.content.decode()

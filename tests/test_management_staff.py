@@ -1,0 +1,107 @@
+"""Admins give and take staff roles within their own scope, and every change is in the audit log."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from agencies.models import AuditEvent, StaffRole
+from tests.dashboard_helpers import by_testid, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def grant(client, url, **data):
+    return client.post(url, {"first_name": "", "last_name": "", "password": "", **data})
+
+
+def test_it_creates_an_operator_who_then_sees_the_unit(world):
+    url = reverse("agencies:agency_staff", args=[world.agency.code])
+
+    response = grant(client_for(world.agency_admin), url, username="petugas-baru", first_name="Sari",
+                     password="kata-sandi-panjang-7", grant=f"unit_operator:{world.sub_unit.id}")
+
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username="petugas-baru")
+    assert user.first_name == "Sari" and user.check_password("kata-sandi-panjang-7")
+    assert StaffRole.objects.get(user=user).unit == world.sub_unit
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ROLE_GRANTED)
+    assert (event.actor, event.region, event.detail["scope"]) == (world.agency_admin, world.region,
+                                                                  world.sub_unit.code)
+    client = Client()
+    assert client.login(username="petugas-baru", password="kata-sandi-panjang-7")
+    assert client.get(reverse("reports:unit_dashboard", args=[world.sub_unit.code])).status_code == 200
+    assert client.get(reverse("reports:unit_dashboard", args=[world.unit.code])).status_code == 404
+
+
+def test_it_gives_an_existing_account_another_role(world):
+    url = reverse("agencies:agency_staff", args=[world.agency.code])
+
+    grant(client_for(world.agency_admin), url, username=world.operator.username,
+          grant=f"agency_admin:{world.sub_agency.id}")
+
+    assert set(StaffRole.objects.filter(user=world.operator).values_list("role", flat=True)) == {
+        "unit_operator", "agency_admin"}
+
+
+def test_it_offers_an_agency_admin_only_roles_inside_the_agency(world):
+    url = reverse("agencies:agency_staff", args=[world.agency.code])
+    client = client_for(world.agency_admin)
+
+    refused = [grant(client, url, username=world.nobody.username, grant=choice)
+               for choice in (f"unit_operator:{world.other_unit.id}", f"agency_admin:{world.other_agency.id}",
+                              f"region_admin:{world.region.id}")]
+
+    assert all("grant" in response.context["form"].errors for response in refused)
+    assert not StaffRole.objects.filter(user=world.nobody).exists()
+
+
+def test_it_lets_a_region_admin_name_another_region_admin(world):
+    url = reverse("agencies:region_staff", args=[world.region.code])
+
+    grant(client_for(world.region_admin), url, username=world.nobody.username, grant=f"region_admin:{world.region.id}")
+
+    assert StaffRole.objects.get(user=world.nobody).region == world.region
+
+
+def test_it_asks_a_new_account_for_a_sound_password(world):
+    url = reverse("agencies:agency_staff", args=[world.agency.code])
+    client = client_for(world.agency_admin)
+
+    missing = grant(client, url, username="baru", grant=f"unit_operator:{world.unit.id}")
+    weak = grant(client, url, username="baru", password="123", grant=f"unit_operator:{world.unit.id}")
+
+    assert "password" in missing.context["form"].errors and "password" in weak.context["form"].errors
+    assert not get_user_model().objects.filter(username="baru").exists()
+
+
+def test_it_lists_only_the_roles_inside_the_scope(world):
+    page = client_for(world.agency_admin).get(reverse("agencies:agency_staff", args=[world.agency.code]))
+
+    roles = by_testid(page.content.decode(), "roles")
+    assert "camat" in roles and "operator" in roles
+    assert "kadis" not in roles and "bagor" not in roles
+
+
+def test_it_revokes_a_role_and_records_it(world):
+    role = StaffRole.objects.get(user=world.operator)
+    url = reverse("agencies:agency_role_revoke", args=[world.agency.code, role.id])
+
+    response = client_for(world.agency_admin).post(url)
+
+    assert response.status_code == 302
+    assert not StaffRole.objects.filter(pk=role.pk).exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.ROLE_REVOKED, actor=world.agency_admin).exists()
+
+
+def test_it_does_not_revoke_ones_own_role_or_a_role_outside_the_scope(world):
+    own = StaffRole.objects.get(user=world.agency_admin)
+    outside = StaffRole.objects.get(user=world.other_agency_admin)
+    client = client_for(world.agency_admin)
+
+    kept = client.post(reverse("agencies:agency_role_revoke", args=[world.agency.code, own.id]), follow=True)
+    hidden = client.post(reverse("agencies:agency_role_revoke", args=[world.agency.code, outside.id]))
+
+    assert "Anda tidak dapat mencabut peran Anda sendiri" in kept.content.decode()
+    assert hidden.status_code == 404
+    assert StaffRole.objects.filter(pk__in=[own.pk, outside.pk]).count() == 2
