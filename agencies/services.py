@@ -1,5 +1,6 @@
-"""Writes of the management screens: units, services, population and staff roles. Who may do what is decided
-by the callers' scope (agencies.selectors); these functions check that a grant stays inside it."""
+"""Writes of the management screens: units, services, population and staff roles. Which objects a manager may
+pick is limited by the screens (agencies.selectors); granting and revoking roles checks the scope again here,
+since the admin and the demo data grant roles too."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from agencies.audit import audit_record
 from agencies.models import Agency, AuditEvent, Population, Region, Service, ServiceUnit, StaffRole
+from agencies.selectors import administered_regions, agencies_for_user, managed_units_for_user
 
 def unit_save(*, unit: ServiceUnit, by) -> ServiceUnit:
     """Create or change a unit; a change of questionnaire is recorded, since it changes how scores pool."""
@@ -41,6 +43,18 @@ def staff_user_create(*, username: str, first_name: str, last_name: str, passwor
                                                 last_name=last_name)
 
 
+def _manages(by, scope: Region | Agency | ServiceUnit) -> bool:
+    """Whether `by` may hand out roles over the scope: a region admin within the region, an agency admin within
+    the agency and the agencies below it. None stands for the system itself (demo data)."""
+    if by is None:
+        return True
+    if isinstance(scope, Region):
+        return administered_regions(by).filter(pk=scope.pk).exists()
+    if isinstance(scope, Agency):
+        return agencies_for_user(by).filter(pk=scope.pk).exists()
+    return managed_units_for_user(by).filter(pk=scope.pk).exists()
+
+
 def staff_role_grant(*, by, user, role: str, scope: Region | Agency | ServiceUnit) -> tuple[StaffRole, bool]:
     """Give a user a role over a region, an agency (and the agencies below it) or a unit.
 
@@ -51,6 +65,8 @@ def staff_role_grant(*, by, user, role: str, scope: Region | Agency | ServiceUni
     expected = {"region": Region, "agency": Agency, "unit": ServiceUnit}[field]
     if not isinstance(scope, expected):
         raise ValidationError(_("Peran ini tidak cocok dengan cakupannya."))
+    if not _manages(by, scope):
+        raise ValidationError(_("Anda tidak dapat memberi peran di luar cakupan Anda."))
     region = scope if field == "region" else scope.region if field == "agency" else scope.agency.region
     with transaction.atomic():
         granted, created = StaffRole.objects.get_or_create(user=user, role=role, **{field: scope})
@@ -65,6 +81,8 @@ def staff_role_revoke(*, by, role: StaffRole):
     if role.user_id == getattr(by, "pk", None):
         raise ValidationError(_("Anda tidak dapat mencabut peran Anda sendiri; minta admin lain."))
     scope = role.scope
+    if not _manages(by, scope):
+        raise ValidationError(_("Anda tidak dapat mencabut peran di luar cakupan Anda."))
     region = scope if role.region_id else scope.region if role.agency_id else scope.agency.region
     with transaction.atomic():
         audit_record(actor=by, action=AuditEvent.Action.ROLE_REVOKED, target=str(role), region=region,

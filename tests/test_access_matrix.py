@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Region, ServiceUnit, StaffRole
 from reports.models import FollowUpPlan, GeneratedDocument
-from surveys.models import Kiosk, Response
+from surveys.models import Kiosk
 from tests.factories import local, make_user, submit
 
 pytestmark = pytest.mark.django_db

@@ -2,10 +2,12 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from agencies.models import AuditEvent, StaffRole
+from agencies.services import staff_role_grant, staff_role_revoke
 from tests.dashboard_helpers import by_testid, client_for
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +107,15 @@ def test_it_does_not_revoke_ones_own_role_or_a_role_outside_the_scope(world):
     assert "Anda tidak dapat mencabut peran Anda sendiri" in kept.content.decode()
     assert hidden.status_code == 404
     assert StaffRole.objects.filter(pk__in=[own.pk, outside.pk]).count() == 2
+
+
+def test_it_refuses_a_grant_outside_the_granters_scope_whoever_calls(world):
+    with pytest.raises(ValidationError):
+        staff_role_grant(by=world.agency_admin, user=world.nobody, role=StaffRole.Role.UNIT_OPERATOR,
+                         scope=world.other_unit)
+    with pytest.raises(ValidationError):
+        staff_role_grant(by=world.agency_admin, user=world.nobody, role=StaffRole.Role.REGION_ADMIN,
+                         scope=world.region)
+    with pytest.raises(ValidationError):
+        staff_role_revoke(by=world.agency_admin, role=StaffRole.objects.get(user=world.other_agency_admin))
+    assert not StaffRole.objects.filter(user=world.nobody).exists()
