@@ -12,7 +12,8 @@ from surveys.tallies import tallies_differences
 from tests.factories import make_service, submit
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: an earlier transactional test leaves the data migration's questionnaires flushed.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="real concurrency needs PostgreSQL"),
 ]
 
