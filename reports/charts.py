@@ -136,7 +136,7 @@ def element_chart(*, bars: Sequence[ElementBar], regulation: Regulation, title: 
     for index, bar in enumerate(bars):
         y = top + index * row
         weak = bar.code in lowest
-        body.append(_text(8, y + row / 2 + 4, _short(f"{bar.code} {bar.name}", 30),
+        body.append(_text(8, y + row / 2 + 4, _short(f"{bar.code} {bar.name}", 27 if weak else 31),
                           weight="bold" if weak else "", fill=HIGHLIGHT if weak else TEXT))
         if bar.converted is None:
             body.append(_text(plot_left + 6, y + row / 2 + 4, _("belum ada jawaban"), fill=MUTED))

@@ -224,9 +224,7 @@ def _ranked_row(*, name: str, url: str, scores: Scores | None, sample, rank: int
             "result": result, "ikm": result.ikm_converted if result else None, "rank": rank, **extra}
 
 
-def _unit_rows(scope: Scope, filters: Filters) -> list[dict]:
-    narrowing = {"service_id": filters.service_id, "channel": filters.channel or None}
-    per_unit = scores_by_unit(unit_ids=scope.unit_ids, period=filters.period, **narrowing)
+def _unit_rows(scope: Scope, filters: Filters, per_unit: dict[int, Scores]) -> list[dict]:
     samples = samples_by_unit(unit_ids=scope.unit_ids, period=filters.period,
                               respondents={unit_id: scores.respondents for unit_id, scores in per_unit.items()})
     ranks = scores_rank(per_unit)
@@ -236,10 +234,8 @@ def _unit_rows(scope: Scope, filters: Filters) -> list[dict]:
                         agency=unit.agency.name, code=unit.code) for unit in units]
 
 
-def _agency_rows(scope: Scope, filters: Filters) -> list[dict]:
+def _agency_rows(scope: Scope, filters: Filters, per_unit: dict[int, Scores]) -> list[dict]:
     """Each agency of the region pooled over its units and its sub-agencies' units, as its dashboard does."""
-    narrowing = {"service_id": filters.service_id, "channel": filters.channel or None}
-    per_unit = scores_by_unit(unit_ids=scope.unit_ids, period=filters.period, **narrowing)
     populations = population_by_unit(unit_ids=scope.unit_ids, period=filters.period)
     agencies = list(Agency.objects.filter(region=scope.region).order_by("name"))
     children, own_units = {}, {}
@@ -319,7 +315,9 @@ def _dashboard(request, scope: Scope):
     period = filters.period
     narrowing = {"service_id": filters.service_id, "channel": filters.channel or None}
     today = timezone.localdate()
-    groups = _groups(scope, period, **narrowing)
+    per_unit = scores_by_unit(unit_ids=scope.unit_ids, period=period, **narrowing)
+    # One result per questionnaire: the units' tallies added up, as reports.selectors.pooled_scores does.
+    groups = scores_merge(per_unit.values())
     main = groups[0] if groups else None
     questionnaire = main.questionnaire if main else (scope.obj.questionnaire if scope.kind == "unit" else None)
     previous = next((scores for scores in _groups(scope, period.previous(), **narrowing)
@@ -362,13 +360,13 @@ def _dashboard(request, scope: Scope):
             "plan_count": follow_up_plans_of(unit_ids=scope.unit_ids, period=period).count(),
         })
     else:
-        unit_rows = _unit_rows(scope, filters)
+        unit_rows = _unit_rows(scope, filters, per_unit)
         context["unit_rows"] = _sorted(unit_rows, sort)
         context["units_sampled"] = {"met": sum(1 for row in unit_rows if row["sample"].met),
                                     "known": sum(1 for row in unit_rows if row["sample"].required is not None),
                                     "total": len(unit_rows)}
     if scope.kind == "region":
-        context["agency_rows"] = _sorted(_agency_rows(scope, filters), sort)
+        context["agency_rows"] = _sorted(_agency_rows(scope, filters, per_unit), sort)
     return render(request, "reports/dashboard.html", context)
 
 
