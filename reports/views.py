@@ -29,7 +29,7 @@ from reports.ikm import round_half_up
 from reports.models import FollowUpPlan
 from reports.periods import Period
 from reports.selectors import (
-    Sample, Scores, answers_of, follow_up_plans_of, follow_up_review, pooled_scores, population_by_unit,
+    Sample, Scores, answers_of, follow_up_plans_of, follow_up_review, population_by_unit,
     respondent_profile, respondents_by_channel, respondents_by_day, respondents_by_service, respondents_today,
     sample_for, samples_by_unit, scores_by_quarter, scores_by_unit, scores_change, scores_interval, scores_merge,
     scores_rank, suggestions_search,
@@ -120,14 +120,6 @@ def _region_scope(user, region_code: str) -> Scope:
 
 def _services_of(scope: Scope):
     return Service.objects.filter(unit_id__in=scope.unit_ids).select_related("unit").order_by("unit__name", "name")
-
-
-def _groups(scope: Scope, period: Period, **narrowing) -> list[Scores]:
-    """The scope's scores for the period, one per questionnaire (a unit has one), most respondents first."""
-    if scope.kind == "unit":
-        found = scores_by_unit(unit_ids=scope.unit_ids, period=period, **narrowing).get(scope.obj.id)
-        return [found] if found else []
-    return pooled_scores(unit_ids=scope.unit_ids, period=period, **narrowing)
 
 
 # Home -------------------------------------------------------------------------------------------------------
@@ -306,8 +298,7 @@ def _trend(scope: Scope, filters: Filters, questionnaire) -> dict | None:
         result = found[quarter].result if quarter in found else None
         points.append((quarter.short_label, result.ikm_converted if result else None))
     title = _("Tren IKM (konversi) %(n)s triwulan terakhir") % {"n": TREND_QUARTERS} + f" · {scope.name}"
-    return {"chart": charts.trend_chart(points=points, regulation=questionnaire.rules, title=title),
-            "points": points}
+    return {"chart": charts.trend_chart(points=points, regulation=questionnaire.rules, title=title)}
 
 
 def _dashboard(request, scope: Scope):
@@ -320,7 +311,8 @@ def _dashboard(request, scope: Scope):
     groups = scores_merge(per_unit.values())
     main = groups[0] if groups else None
     questionnaire = main.questionnaire if main else (scope.obj.questionnaire if scope.kind == "unit" else None)
-    previous = next((scores for scores in _groups(scope, period.previous(), **narrowing)
+    before = scores_by_unit(unit_ids=scope.unit_ids, period=period.previous(), **narrowing)
+    previous = next((scores for scores in scores_merge(before.values())
                      if questionnaire and scores.questionnaire.id == questionnaire.id), None)
     respondents = sum(scores.respondents for scores in groups)
     where = f"{scope.name}, {period.label}"
@@ -362,9 +354,7 @@ def _dashboard(request, scope: Scope):
     else:
         unit_rows = _unit_rows(scope, filters, per_unit)
         context["unit_rows"] = _sorted(unit_rows, sort)
-        context["units_sampled"] = {"met": sum(1 for row in unit_rows if row["sample"].met),
-                                    "known": sum(1 for row in unit_rows if row["sample"].required is not None),
-                                    "total": len(unit_rows)}
+        context["units_sampled"] = {"met": sum(1 for row in unit_rows if row["sample"].met), "total": len(unit_rows)}
     if scope.kind == "region":
         context["agency_rows"] = _sorted(_agency_rows(scope, filters, per_unit), sort)
     return render(request, "reports/dashboard.html", context)
