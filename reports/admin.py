@@ -44,7 +44,7 @@ class PublicationAdmin(admin.ModelAdmin):
         obj._state.adding = False
 
     def delete_model(self, request, obj):
-        publication_withdraw(region=obj.region, period=publication_period(obj))
+        publication_withdraw(region=obj.region, period=publication_period(obj), user=request.user)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):

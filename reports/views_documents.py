@@ -182,7 +182,7 @@ def _publication_change(request, region):
     if period.kind not in ("quarter", "year"):
         messages.error(request, _("Hanya hasil triwulan atau tahunan yang dapat dipublikasikan."))
     elif request.POST.get("action") == "withdraw":
-        publication_withdraw(region=region, period=period)
+        publication_withdraw(region=region, period=period, user=request.user)
         messages.success(request, _("Publikasi %(period)s ditarik.") % {"period": period.label})
     else:
         publication_publish(region=region, period=period, user=request.user)

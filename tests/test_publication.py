@@ -78,6 +78,9 @@ def test_withdrawing_hides_it_again(client, results):
     publish(client, results.region_admin, "2026-Q3")
     publish(client, results.region_admin, "2026-Q3", action="withdraw")
     assert not Publication.objects.exists()
+    from agencies.models import AuditEvent
+    assert list(AuditEvent.objects.order_by("at").values_list("action", "actor__username", "target")) == [
+        ("results_published", "bagor", "Triwulan III 2026"), ("results_withdrawn", "bagor", "Triwulan III 2026")]
     assert client.get(reverse("public:region", kwargs={"region_code": "kota-uji"})).status_code == 404
 
 

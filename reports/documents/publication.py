@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from agencies.models import Region, ServiceUnit
+from agencies.audit import audit_record
+from agencies.models import AuditEvent, Region, ServiceUnit
 from reports.documents.common import render_pdf, result_summary
 from reports.models import Publication
 from reports.periods import Period
@@ -36,15 +37,20 @@ def publication_publish(*, region: Region, period: Period, user) -> Publication:
         return existing
     try:
         with transaction.atomic():
-            return Publication.objects.create(region=region, year=period.year,
-                                              quarter=period.number if period.kind == "quarter" else None,
-                                              published_by=user)
+            publication = Publication.objects.create(region=region, year=period.year,
+                                                     quarter=period.number if period.kind == "quarter" else None,
+                                                     published_by=user)
+            audit_record(actor=user, action=AuditEvent.Action.RESULTS_PUBLISHED, target=period.label, region=region)
+            return publication
     except IntegrityError:  # published at the same moment by somebody else
         return Publication.objects.get(region=region, **lookup)
 
 
-def publication_withdraw(*, region: Region, period: Period) -> None:
-    Publication.objects.filter(region=region, **_lookup(period)).delete()
+def publication_withdraw(*, region: Region, period: Period, user) -> None:
+    with transaction.atomic():
+        deleted, _ = Publication.objects.filter(region=region, **_lookup(period)).delete()
+        if deleted:
+            audit_record(actor=user, action=AuditEvent.Action.RESULTS_WITHDRAWN, target=period.label, region=region)
 
 
 def publications_of(*, region: Region) -> list[Publication]:
