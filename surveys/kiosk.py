@@ -74,7 +74,7 @@ def kiosk_authenticate(*, token: str) -> KioskAuth | None:
     key = _kiosk_cache_key(token_hash)
     auth = cache.get(key)
     if auth is None:
-        kiosk = Kiosk.objects.select_related("unit").filter(token_hash=token_hash).first()
+        kiosk = Kiosk.for_token(token)
         if kiosk is None:
             return None
         auth = KioskAuth(kiosk_id=kiosk.id, unit_id=kiosk.unit_id, name=kiosk.name, revoked=kiosk.is_revoked,

@@ -535,7 +535,12 @@
   /* ---------- starting up ---------- */
 
   function readToken() {
-    var fromLink = decodeURIComponent(location.hash.replace(/^#/, "")).trim();
+    var fromLink = "";
+    try {
+      fromLink = decodeURIComponent(location.hash.replace(/^#/, "")).trim();
+    } catch (error) {
+      // A mangled link: fall back to the token this tablet already has.
+    }
     if (fromLink) {
       if (localStorage.getItem(TOKEN_KEY) !== fromLink) localStorage.removeItem(PAYLOAD_KEY);
       localStorage.setItem(TOKEN_KEY, fromLink);
