@@ -27,6 +27,8 @@ def django_db_setup(django_db_setup):
 def _tasks_run_at_once(settings, tmp_path):
     """Background tasks run inside the test, and the files they store land in a temporary folder."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # A fast hasher: the tests create many users; real hashing is Django's own concern.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

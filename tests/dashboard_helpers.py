@@ -5,6 +5,7 @@ import re
 from html.parser import HTMLParser
 
 from django.test import Client
+from tests.factories import sign_in
 
 PASSWORD = "rahasia-uji-123"
 
@@ -30,7 +31,7 @@ def rows_of(columns) -> list[list]:
 def client_for(user) -> Client:
     client = Client()
     if user is not None:
-        assert client.login(username=user.username, password=PASSWORD)
+        sign_in(client, user.username, PASSWORD)
     return client
 
 

@@ -39,7 +39,17 @@ def make_service(unit, name=None) -> Service:
     return Service.objects.create(unit=unit, name=name or f"Layanan {next(_serial)}")
 
 
-def make_user(username, *roles, password="rahasia-uji-123") -> "get_user_model()":
+PASSWORD = "rahasia-uji-123"
+
+
+def sign_in(client, username: str, password: str = PASSWORD):
+    """Log in through the real login form (login throttling needs the request), return the client."""
+    response = client.post("/accounts/login/", {"username": username, "password": password})
+    assert response.status_code == 302, f"{username} could not sign in ({response.status_code})"
+    return client
+
+
+def make_user(username, *roles, password=PASSWORD) -> "get_user_model()":
     """roles: Region, Agency or ServiceUnit objects; each gives the matching role."""
     user = get_user_model().objects.create_user(username=username, password=password)
     for scope in roles:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from surveys.kiosk import kiosk_create
 from surveys.models import Kiosk, _hash_token
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def fast(settings):
 
 def login(user) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    sign_in(client, user.username, PASSWORD)
     return client
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from agencies.models import AuditEvent, StaffRole
 from agencies.services import staff_role_grant, staff_role_revoke
 from tests.dashboard_helpers import by_testid, client_for
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_it_creates_an_operator_who_then_sees_the_unit(world):
     assert (event.actor, event.region, event.detail["scope"]) == (world.agency_admin, world.region,
                                                                   world.sub_unit.code)
     client = Client()
-    assert client.login(username="petugas-baru", password="kata-sandi-panjang-7")
+    sign_in(client, "petugas-baru", "kata-sandi-panjang-7")
     assert client.get(reverse("reports:unit_dashboard", args=[world.sub_unit.code])).status_code == 200
     assert client.get(reverse("reports:unit_dashboard", args=[world.unit.code])).status_code == 404
 

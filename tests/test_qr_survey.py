@@ -18,6 +18,7 @@ from surveys.kiosk import kiosk_create
 from surveys.models import PublicHit, Response
 from surveys.qr import FORM_SALT
 from surveys.ratelimit import client_hash
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +222,7 @@ def test_it_refuses_oversized_and_non_json_bodies(world):
 
 def login(user) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    sign_in(client, user.username, PASSWORD)
     return client
 
 

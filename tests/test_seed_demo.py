@@ -20,6 +20,7 @@ from reports.periods import Period
 from reports.selectors import scores_by_unit
 from surveys.models import Answer, ImportBatch, Kiosk, Response
 from surveys.tallies import tallies_differences
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 RESPONSES = 1500
@@ -93,7 +94,7 @@ def test_it_gives_every_role_a_user_who_can_log_in(seeded, client):
     roles = {demo_user.role for demo_user in demo.DEMO_USERS}
     assert roles == {demo.SUPERUSER, *StaffRole.Role.values}
     for demo_user in demo.DEMO_USERS:
-        assert client.login(username=demo_user.username, password="skm-demo-2026"), demo_user.username
+        sign_in(client, demo_user.username, "skm-demo-2026")
         client.logout()
     assert StaffRole.objects.get(user__username="operator-ktp").unit.code == "disdukcapil-loket"
     assert StaffRole.objects.get(user__username="bagor").region.code == "sukamaju"
