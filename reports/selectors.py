@@ -84,23 +84,31 @@ def _elements_of(questionnaire_ids) -> dict[int, list[Element]]:
 
 
 def scores_by_unit(*, unit_ids, period: Period, service_id=None, channel=None) -> dict[int, Scores]:
-    """Each unit's scores for the period (units without respondents are left out): two grouped queries."""
+    """Each unit's scores for the period (units without respondents are left out): two grouped queries.
+
+    A unit whose questionnaire changed within the period is scored on the questionnaire most of its respondents
+    answered; pooled_scores gives one result per questionnaire.
+    """
     filters = _tally_filter(unit_ids=list(unit_ids), period=period, service_id=service_id, channel=channel)
     respondents = (ResponseTally.objects.filter(**filters).values("unit_id", "questionnaire_id")
                    .annotate(n=Sum("count")).filter(n__gt=0))
-    answers = (ElementTally.objects.filter(**filters).values("unit_id", "element_id", "value")
+    answers = (ElementTally.objects.filter(**filters).values("unit_id", "questionnaire_id", "element_id", "value")
                .annotate(n=Sum("count")).filter(n__gt=0))
-    questionnaire_of_unit = {row["unit_id"]: row["questionnaire_id"] for row in respondents}
-    questionnaires = Questionnaire.objects.in_bulk(set(questionnaire_of_unit.values()))
+    main = {}
+    for row in respondents:
+        found = main.get(row["unit_id"])
+        if found is None or (row["n"], row["questionnaire_id"]) > (found["n"], found["questionnaire_id"]):
+            main[row["unit_id"]] = row
+    questionnaires = Questionnaire.objects.in_bulk({row["questionnaire_id"] for row in main.values()})
     elements = _elements_of(questionnaires)
     scores = {
-        row["unit_id"]: Scores(questionnaire=questionnaires[row["questionnaire_id"]],
-                               elements=elements[row["questionnaire_id"]], respondents=row["n"])
-        for row in respondents
+        unit_id: Scores(questionnaire=questionnaires[row["questionnaire_id"]],
+                        elements=elements[row["questionnaire_id"]], respondents=row["n"])
+        for unit_id, row in main.items()
     }
     for row in answers:
         unit_scores = scores.get(row["unit_id"])
-        if unit_scores is not None:
+        if unit_scores is not None and unit_scores.questionnaire.id == row["questionnaire_id"]:
             unit_scores.value_counts.setdefault(row["element_id"], [0, 0, 0, 0])[row["value"] - 1] += row["n"]
     return scores
 

@@ -29,7 +29,7 @@ from reports.ikm import round_half_up
 from reports.models import FollowUpPlan
 from reports.periods import Period
 from reports.selectors import (
-    Sample, Scores, answers_of, follow_up_plans_of, follow_up_review, population_by_unit,
+    Sample, Scores, answers_of, follow_up_plans_of, follow_up_review, pooled_scores, population_by_unit,
     respondent_profile, respondents_by_channel, respondents_by_day, respondents_by_service, respondents_today,
     sample_for, samples_by_unit, scores_by_quarter, scores_by_unit, scores_change, scores_interval, scores_merge,
     scores_rank, suggestions_search,
@@ -306,13 +306,11 @@ def _dashboard(request, scope: Scope):
     period = filters.period
     narrowing = {"service_id": filters.service_id, "channel": filters.channel or None}
     today = timezone.localdate()
-    per_unit = scores_by_unit(unit_ids=scope.unit_ids, period=period, **narrowing)
-    # One result per questionnaire: the units' tallies added up, as reports.selectors.pooled_scores does.
-    groups = scores_merge(per_unit.values())
+    # One result per questionnaire (a unit that changed questionnaire within the period has two).
+    groups = pooled_scores(unit_ids=scope.unit_ids, period=period, **narrowing)
     main = groups[0] if groups else None
     questionnaire = main.questionnaire if main else (scope.obj.questionnaire if scope.kind == "unit" else None)
-    before = scores_by_unit(unit_ids=scope.unit_ids, period=period.previous(), **narrowing)
-    previous = next((scores for scores in scores_merge(before.values())
+    previous = next((scores for scores in pooled_scores(unit_ids=scope.unit_ids, period=period.previous(), **narrowing)
                      if questionnaire and scores.questionnaire.id == questionnaire.id), None)
     respondents = sum(scores.respondents for scores in groups)
     where = f"{scope.name}, {period.label}"
@@ -352,6 +350,7 @@ def _dashboard(request, scope: Scope):
             "plan_count": follow_up_plans_of(unit_ids=scope.unit_ids, period=period).count(),
         })
     else:
+        per_unit = scores_by_unit(unit_ids=scope.unit_ids, period=period, **narrowing)
         unit_rows = _unit_rows(scope, filters, per_unit)
         context["unit_rows"] = _sorted(unit_rows, sort)
         context["units_sampled"] = {"met": sum(1 for row in unit_rows if row["sample"].met), "total": len(unit_rows)}

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from agencies.models import Population
 from reports.ikm import round_half_up
-from surveys.models import Response
+from surveys.models import Questionnaire, Response
 from surveys.services import response_exclude
 from tests.dashboard_helpers import E2, E3, by_testid, client_for, rows_of, text
 from tests.factories import local, make_service, submit
@@ -218,3 +218,17 @@ def test_it_searches_the_suggestions(world):
     items = by_testid(response.content.decode(), "suggestions")
     assert items.index("ANTREAN di pagi hari") < items.index("Antrean lama sekali")
     assert "Petugas ramah" not in items
+
+
+def test_it_shows_each_questionnaire_of_a_unit_that_changed_questionnaire_within_the_period(world):
+    submit(world.unit, world.service, [4] * 9, answered_at=local(2026, 4, 7))
+    submit(world.unit, world.service, [4] * 9, answered_at=local(2026, 4, 8))
+    world.unit.questionnaire = Questionnaire.objects.get(code="kepmenpan-25-2004")
+    world.unit.save()
+    submit(world.unit, world.service, [2] * 14, answered_at=local(2026, 5, 7))
+
+    page = unit_page(world, period="2026-Q2")
+
+    assert by_testid(page, "respondents") == "3"
+    assert by_testid(page, "ikm") == "100,00"  # the questionnaire most respondents answered
+    assert "Indeks Kepuasan Masyarakat (Kepmenpan 25/2004) (1 responden)" in text(page)

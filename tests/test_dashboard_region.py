@@ -87,7 +87,9 @@ def test_it_links_down_to_each_agency_and_unit_keeping_the_period(scored):
 
 
 def test_it_counts_the_units_that_meet_their_own_sample(scored):
-    assert by_testid(region_page(scored), "units-sampled") == "1 dari 3 unit layanan memenuhi sampel minimalnya sendiri."
+    sampled = by_testid(region_page(scored), "units-sampled")
+
+    assert sampled == "1 dari 3 unit layanan memenuhi sampel minimalnya sendiri."
 
 
 def test_it_shows_the_units_rank_in_the_region_on_its_dashboard(scored):
