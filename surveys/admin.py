@@ -9,7 +9,10 @@ from surveys.kiosk import kiosk_create, kiosk_link, kiosk_revoke
 from surveys.models import (
     Answer, Element, ElementTally, ImportBatch, Kiosk, Questionnaire, Response, ResponseTally, RetentionPurge,
 )
-from surveys.services import response_exclude
+from surveys.services import questionnaire_new_version, response_exclude
+
+
+SCORING_FIELDS = ["position", "code", "slug"]  # what a score depends on; fixed once answered
 
 
 class ElementInline(admin.StackedInline):
@@ -18,6 +21,15 @@ class ElementInline(admin.StackedInline):
     fields = [("position", "code", "slug"), ("name", "name_en"), "question", "question_en",
               ("label_1", "label_2", "label_3", "label_4"), ("label_en_1", "label_en_2", "label_en_3", "label_en_4")]
 
+    def get_readonly_fields(self, request, obj=None):
+        return SCORING_FIELDS if obj is not None and obj.in_use else []
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj is not None and obj.in_use)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.in_use)
+
 
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(admin.ModelAdmin):
@@ -25,6 +37,19 @@ class QuestionnaireAdmin(admin.ModelAdmin):
     list_filter = ["regulation", "is_default", "is_active"]
     search_fields = ["title", "code"]
     inlines = [ElementInline]
+    actions = ["make_new_version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "version", "regulation"] if obj is not None and obj.in_use else ["version"]
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.in_use)
+
+    @admin.action(description=_("Buat versi baru (untuk mengubah unsur kuesioner yang sudah dipakai)"))
+    def make_new_version(self, request, queryset):
+        for questionnaire in queryset:
+            copy = questionnaire_new_version(questionnaire, by=request.user)
+            self.message_user(request, gettext("Versi baru dibuat: %(code)s") % {"code": copy.code})
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -38,6 +63,17 @@ class ElementAdmin(admin.ModelAdmin):
     list_filter = ["questionnaire"]
     list_select_related = ["questionnaire"]
     search_fields = ["code", "name", "name_en", "slug", "question"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["questionnaire", *SCORING_FIELDS] if obj is not None and obj.questionnaire.in_use else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "questionnaire":  # a new element only joins a questionnaire nobody answered yet
+            kwargs["queryset"] = Questionnaire.objects.filter(responses__isnull=True).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.questionnaire.in_use)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -46,6 +46,12 @@ class Questionnaire(models.Model):
 
         return REGULATIONS[self.regulation]
 
+    @property
+    def in_use(self) -> bool:
+        """Answered at least once: from then on its regulation and elements are fixed (a new version instead),
+        so no edit can change a past score."""
+        return self.pk is not None and self.responses.exists()
+
 
 class Element(models.Model):
     """An unsur: one question with its four official answer labels, scored 1..4."""

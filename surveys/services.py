@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from agencies.audit import audit_record
 from agencies.models import AuditEvent
-from surveys.models import Answer, Response, RetentionPurge
+from surveys.models import Answer, Element, Questionnaire, Response, RetentionPurge
 from surveys.tallies import tallies_add
 
 
@@ -128,3 +128,22 @@ def responses_purge(*, before: date, by=None, batch_size: int = 5000) -> int:
         audit_record(actor=by, action=AuditEvent.Action.DATA_PURGED, target=f"responses before {before}",
                      deleted=deleted)
     return deleted
+
+
+def questionnaire_new_version(questionnaire: Questionnaire, *, by) -> Questionnaire:
+    """Copy a questionnaire, elements included, as its next version (inactive until staff switch to it)."""
+    with transaction.atomic():
+        family = questionnaire.code.rsplit("-v", 1)[0] if questionnaire.version > 1 else questionnaire.code
+        version = (Questionnaire.objects.filter(code__startswith=family).order_by("-version")
+                   .values_list("version", flat=True).first() or 1) + 1
+        elements = list(questionnaire.elements.order_by("position"))
+        copy = Questionnaire.objects.create(
+            code=f"{family}-v{version}", version=version, regulation=questionnaire.regulation,
+            title=questionnaire.title, legal_basis=questionnaire.legal_basis, is_default=False, is_active=False,
+        )
+        for element in elements:
+            element.pk, element.questionnaire = None, copy
+        Element.objects.bulk_create(elements)
+        audit_record(actor=by, action=AuditEvent.Action.QUESTIONNAIRE_CHANGED, target=copy,
+                     copied_from=questionnaire.code)
+    return copy
