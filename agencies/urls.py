@@ -18,6 +18,7 @@ _scoped = [
 urlpatterns = [
     *[path(f"daerah/<slug:region_code>/{route}", view, name=f"region_{name}") for route, view, name in _scoped],
     *[path(f"opd/<slug:agency_code>/{route}", view, name=f"agency_{name}") for route, view, name in _scoped],
+    path("daerah/<slug:region_code>/audit/", views.audit_log, name="region_audit"),
     path("unit/<slug:unit_code>/", views.unit_edit, name="unit_edit"),
     path("unit/<slug:unit_code>/layanan/", views.unit_services, name="unit_services"),
     path("unit/<slug:unit_code>/layanan/<int:service_id>/", views.service_edit, name="service_edit"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.forms import PopulationForm, RoleGrantForm, ServiceForm, UnitForm
-from agencies.models import Agency, Region, Service, ServiceUnit, StaffRole
+from agencies.models import Agency, AuditEvent, Region, Service, ServiceUnit, StaffRole
 from agencies.selectors import (
     agencies_for_user, agency_descendant_ids, get_agency_for_user, get_managed_unit_for_user, get_region_for_user,
     kiosk_is_silent,
@@ -254,3 +254,22 @@ def repeat_toggle(request, response_id: int, region_code: str | None = None, age
                      else _("Respons dihitung kembali dalam nilai."))
     filters = filters_read(request.POST, services=Service.objects.none())
     return redirect(f"{managed.url('repeats')}?{filters.query()}")
+
+
+# Audit log ----------------------------------------------------------------------------------------------------
+
+AUDIT_PER_PAGE = 100
+
+
+@login_required
+def audit_log(request, region_code: str):
+    """What changed scores, access or publication in the region (and system-wide acts), newest first."""
+    managed = _managed(request.user, region_code=region_code)
+    events = (AuditEvent.objects.filter(Q(region=managed.region) | Q(region__isnull=True))
+              .select_related("actor").order_by("-at"))
+    action = request.GET.get("action", "")
+    if action in AuditEvent.Action.values:
+        events = events.filter(action=action)
+    page = Paginator(events, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    return _page(request, "agencies/audit_log.html", managed, "audit", page=page, action=action,
+                 actions=AuditEvent.Action.choices)
