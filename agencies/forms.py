@@ -114,7 +114,7 @@ class RoleGrantForm(forms.Form):
                 self.add_error("username", error)
                 return cleaned
             if not cleaned.get("password"):
-                self.add_error("password", _("Akun \u201c%(name)s\u201d belum ada: isi kata sandi awalnya.")
+                self.add_error("password", _("Akun “%(name)s” belum ada: isi kata sandi awalnya.")
                                % {"name": username})
             else:
                 probe = get_user_model()(username=username, first_name=cleaned.get("first_name", ""),

@@ -95,7 +95,7 @@ def unit_create(request, region_code: str | None = None, agency_code: str | None
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Unit \u201c%(name)s\u201d dibuat. Tambahkan jenis layanannya.")
+            messages.success(request, _("Unit “%(name)s” dibuat. Tambahkan jenis layanannya.")
                              % {"name": unit.name})
             return redirect("agencies:unit_services", unit_code=unit.code)
     return _page(request, "agencies/unit_form.html", managed, "units", form=form)
@@ -129,7 +129,7 @@ def unit_services(request, unit_code: str):
     form = ServiceForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         service = service_save(service=form.save(commit=False))
-        messages.success(request, _("Jenis layanan \u201c%(name)s\u201d ditambahkan.") % {"name": service.name})
+        messages.success(request, _("Jenis layanan “%(name)s” ditambahkan.") % {"name": service.name})
         return redirect("agencies:unit_services", unit_code=unit.code)
     return render(request, "agencies/unit_services.html", {
         **context, "form": form, "services": unit.services.order_by("-is_active", "name"), "tab": "services"})

@@ -70,7 +70,7 @@ def _read_period(params) -> tuple[Period | None, str | None]:
     except ValueError:
         if raw == CUSTOM:
             return None, _("Rentang tanggal tidak sah: isi tanggal awal dan akhir, dan akhir tidak sebelum awal.")
-        return None, _("Periode \u201c%(value)s\u201d tidak dikenali.") % {"value": raw}
+        return None, _("Periode “%(value)s” tidak dikenali.") % {"value": raw}
     problem = _period_problem(period)
     return (None, problem) if problem else (period, None)
 
@@ -94,7 +94,7 @@ def filters_read(params, *, services) -> Filters:
         if raw_channel in Channel.values:
             filters.channel = raw_channel
         else:
-            filters.problems.append(_("Saluran \u201c%(value)s\u201d tidak dikenali; filter saluran diabaikan.")
+            filters.problems.append(_("Saluran “%(value)s” tidak dikenali; filter saluran diabaikan.")
                                     % {"value": raw_channel[:20]})
     return filters
 
@@ -111,7 +111,7 @@ def period_options(*, selected: Period, today: date) -> list[tuple[str, list[tup
     listed = {slug for _title, choices in options for slug, _label in choices}
     if selected.kind != CUSTOM and selected.slug not in listed:
         options.insert(0, (_("Dipilih"), [(selected.slug, selected.label)]))
-    options.append((_("Lainnya"), [(CUSTOM, _("Rentang tanggal\u2026"))]))
+    options.append((_("Lainnya"), [(CUSTOM, _("Rentang tanggal…"))]))
     return options
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class KioskCreateForm(forms.Form):
     name = forms.CharField(
         label=_("Nama kios"), max_length=100,
-        help_text=_("Agar mudah dikenali, misalnya \u201cTablet loket 1\u201d."),
+        help_text=_("Agar mudah dikenali, misalnya “Tablet loket 1”."),
         widget=forms.TextInput(attrs={"placeholder": _("Tablet loket 1"), "autocomplete": "off"}),
     )
 

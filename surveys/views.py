@@ -134,7 +134,7 @@ def kiosk_revoke_view(request, unit_code: str, kiosk_id: int):
     unit = get_unit_for_user(request.user, unit_code)
     kiosk = get_object_or_404(Kiosk, pk=kiosk_id, unit=unit)
     kiosk_revoke(kiosk=kiosk)
-    messages.success(request, _("Kios \u201c%(name)s\u201d dicabut; kiriman berikutnya darinya ditolak.")
+    messages.success(request, _("Kios “%(name)s” dicabut; kiriman berikutnya darinya ditolak.")
                      % {"name": kiosk.name})
     return redirect("surveys:kiosks", unit_code=unit.code)
 
