@@ -1,0 +1,43 @@
+"""The submission path stays lean: a fixed, small number of queries whatever the questionnaire's size."""
+
+import json
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from surveys.kiosk import kiosk_create
+from surveys.models import Questionnaire
+from tests.factories import make_service, make_unit
+
+pytestmark = pytest.mark.django_db
+
+
+def submission(service_id, element_count):
+    return json.dumps({
+        "key": str(uuid.uuid4()), "service": service_id, "answered_at": timezone.now().isoformat(),
+        "profile": {"gender": "P", "age": 30, "education": "SMA", "occupation": "Swasta"},
+        "answers": {f"U{i}": 3 for i in range(1, element_count + 1)},
+    })
+
+
+@pytest.mark.parametrize("questionnaire_code, elements", [("permenpan-14-2017", 9), ("kepmenpan-25-2004", 14)])
+def test_a_submission_costs_a_fixed_handful_of_queries(world, django_assert_max_num_queries, questionnaire_code,
+                                                       elements):
+    cache.clear()
+    unit = make_unit(world.agency, questionnaire=Questionnaire.objects.get(code=questionnaire_code))
+    service = make_service(unit)
+    _kiosk, token = kiosk_create(unit=unit, name="Tablet", by=world.operator)
+    client = Client(HTTP_AUTHORIZATION=f"Kiosk {token}")
+
+    def post():
+        return client.post("/api/v1/responses", submission(service.id, elements), content_type="application/json")
+
+    with django_assert_max_num_queries(14):  # cold: kiosk, unit, elements and services are read once
+        assert post().status_code == 201
+    for _ in range(3):
+        # warm: insert the response, its answers in one statement, two tally upserts, inside one savepoint
+        with django_assert_max_num_queries(6):
+            assert post().status_code == 201
