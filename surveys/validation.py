@@ -22,7 +22,9 @@ from surveys.services import NewResponse
 SUGGESTION_MAX = 2000
 # A device clock may run a little fast; anything further ahead is a wrong clock, not an answer.
 FUTURE_TOLERANCE = timedelta(minutes=10)
-OLDEST_ANSWER = timedelta(days=400)
+# A device queue holds answers for days, not years; paper sheets and spreadsheets may cover earlier years.
+OLDEST_ANSWER = {"kiosk": timedelta(days=400), "qr": timedelta(days=400)}
+OLDEST_RECORDED_ANSWER = timedelta(days=5 * 366)
 
 GENDER_CODES = {code for code, _label in official.GENDERS}
 EDUCATION_CODES = {code for code, _label in official.EDUCATIONS}
@@ -64,7 +66,7 @@ def _score(value):
     return None
 
 
-def _parse_time(value, now):
+def _parse_time(value, now, oldest):
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str) and len(value) <= 40:
@@ -80,7 +82,7 @@ def _parse_time(value, now):
         moment = timezone.make_aware(moment)
     if moment > now + FUTURE_TOLERANCE:
         raise ValueError(_("waktu mengisi tidak boleh di masa depan"))
-    if moment < now - OLDEST_ANSWER:
+    if moment < now - oldest:
         raise ValueError(_("waktu mengisi terlalu lama di masa lalu"))
     return moment
 
@@ -111,7 +113,8 @@ def response_validate(data, *, form: UnitForm, channel: str, require_all: bool =
         answered_at = now
     else:
         try:
-            answered_at = _parse_time(data.get("answered_at"), now)
+            answered_at = _parse_time(data.get("answered_at"), now,
+                                      OLDEST_ANSWER.get(channel, OLDEST_RECORDED_ANSWER))
         except ValueError as problem:
             errors["answered_at"] = str(problem)
 

@@ -125,7 +125,7 @@ def test_it_takes_a_service_by_its_number_or_name_and_refuses_others(client, wor
     ("31/02/2026", "bukan tanggal yang sah (contoh: 02/11/2026 atau 2026-11-02)"),
     ("kemarin", "bukan tanggal yang sah (contoh: 02/11/2026 atau 2026-11-02)"),
     ("", "tanggal wajib diisi"),
-    ((timezone.localdate() - timedelta(days=500)).isoformat(), "waktu mengisi terlalu lama di masa lalu"),
+    ((timezone.localdate() - timedelta(days=6 * 366)).isoformat(), "waktu mengisi terlalu lama di masa lalu"),
 ])
 def test_it_names_a_wrong_date(client, world, value, message):
     response = save(client, world.unit, [sheet(date=value)], world.operator)

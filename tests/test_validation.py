@@ -83,3 +83,10 @@ def test_it_reports_every_problem_at_once(world):
 
 def test_it_refuses_a_body_that_is_not_an_object(world):
     assert "body" in errors_of(["not", "an", "object"], world)
+
+
+def test_paper_sheets_from_earlier_years_are_accepted_but_a_kiosk_answer_that_old_is_not(world):
+    three_years_ago = (timezone.now() - timedelta(days=3 * 365)).isoformat()
+    data = good(world, answered_at=three_years_ago)
+    assert response_validate(data, form=UnitForm.load(world.unit), channel="paper").answered_at
+    assert "answered_at" in errors_of(data, world)
