@@ -27,7 +27,7 @@ system-check:
 	fi
 
 messages: $(INSTALLED)
-	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore '.venv' -v 0; fi
+	@if command -v msgfmt >/dev/null && [ -d locale ]; then $(PY) manage.py compilemessages --ignore '.venv' -v 0; fi
 
 # Browser tests drive Debian's chromium; install it when it is missing and we may.
 browser:
