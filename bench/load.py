@@ -1,7 +1,7 @@
 """Load generator for the submission bench: a bounded number of concurrent HTTP/1.1 clients on loopback.
 
 Reads a JSON plan on stdin, prints one JSON result on stdout. Each client is a thread with a plain socket
-(one request per connection, as gunicorn's sync workers serve them); the threads are spread over a few
+(one request per connection, as kiosks that submit minutes apart do); the threads are spread over a few
 processes so the generator itself is not held back by one interpreter lock. Every phase is bounded by
 time and by a request count. The API phases and the bare phases send the same requests, only the path
 differs. Nothing of Django is imported here.

@@ -34,7 +34,7 @@ def _rows(results: dict) -> list[tuple[str, str, str, str]]:
     year = r.get("year") or {}
     inproc = s.get("in_process") or {}
     return [
-        (f"Submissions: kiosk API against a bare Django view, same gunicorn ({_n(s.get('workers'))} sync workers), "
+        (f"Submissions: kiosk API against a bare Django view, same gunicorn ({_n(s.get('workers'))} gthread workers × {_n(s.get('threads'))} threads), "
          f"same load ({_n(s.get('clients'))} concurrent clients)",
          f"{_n(s.get('api_rps'))}/s against {_n(s.get('bare_rps'))}/s: ratio {_n(s.get('ratio'), 3)}",
          "ratio ≥ 0.30", v("submissions_ratio")),

@@ -196,8 +196,9 @@ def measure_server(world: data.World, env: dict, quick: bool, workdir: Path) -> 
     log(f"submissions in process: {probe['api_ms']} ms per submission ({probe['api_queries']} queries), "
         f"{probe['bare_ms']} ms bare")
     before = Response.objects.count()
-    # gunicorn's recommended count for sync workers: 2 per core plus one.
-    workers = int(os.environ.get("BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+    # As docs/deployment.md runs the app: 2 gthread workers per core, 4 threads each.
+    workers = int(os.environ.get("BENCH_WORKERS", 2 * (os.cpu_count() or 1)))
+    threads = int(os.environ.get("BENCH_THREADS", 4))
     seconds, rounds = (3, 2) if quick else (10, 3)
     phases = [{"name": "warm-up bare", "kind": "bare", "seconds": 1, "max_requests": 300},
               {"name": "warm-up api", "kind": "api", "seconds": 1, "max_requests": 300}]
@@ -206,8 +207,8 @@ def measure_server(world: data.World, env: dict, quick: bool, workdir: Path) -> 
                    {"name": f"api {number}", "kind": "api", "seconds": seconds, "max_requests": 100_000}]
     plan = {"host": "127.0.0.1", "processes": 2, "threads": 8, "timeout": 30, "kiosks": kiosks,
             "phases": phases, "replays": 20}
-    with gunicorn(env=env, workers=workers, log_path=workdir / "gunicorn.log") as port:
-        log(f"gunicorn on 127.0.0.1:{port} with {workers} workers")
+    with gunicorn(env=env, workers=workers, threads=threads, log_path=workdir / "gunicorn.log") as port:
+        log(f"gunicorn on 127.0.0.1:{port} with {workers} workers of {threads} threads")
         try:
             kiosk = kiosk_weight(port=port, token=kiosks[0]["token"])
             log(f"kiosk: cold load {kiosk.get('cold_kb')} KB in {kiosk.get('requests')} requests")
@@ -219,6 +220,7 @@ def measure_server(world: data.World, env: dict, quick: bool, workdir: Path) -> 
                                 capture_output=True, text=True, cwd=ROOT, check=True)
     result = json.loads(loaded.stdout)
     submissions = _submissions_summary(result, plan, workers)
+    submissions["threads"] = threads
     submissions["in_process"] = probe
     submissions["machine_busy"] = machine_busy()
     submissions.update(_recount(result["acknowledged"], kiosks, before))
@@ -241,6 +243,9 @@ def _submissions_summary(result: dict, plan: dict, workers: int) -> dict:
     replay = result["replay"]
     return {
         "ratio": round(api_rps / bare_rps, 3), "api_rps": round(api_rps, 1), "bare_rps": round(bare_rps, 1),
+        # Rounds alternate; each API round against the bare round just before it, as the load on the
+        # machine drifts.
+        "ratio_by_round": [round(a["rps"] / b["rps"], 3) for a, b in zip(api, bare, strict=True)],
         "api_p50_ms": statistics.median(p["p50_ms"] for p in api), "api_p99_ms": max(p["p99_ms"] for p in api),
         "bare_p50_ms": statistics.median(p["p50_ms"] for p in bare), "bare_p99_ms": max(p["p99_ms"] for p in bare),
         "errors": errors + len(replay["problems"]),

@@ -26,15 +26,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(*, env: dict, workers: int, log_path: Path):
-    """gunicorn serving bench.settings (the app's URLs plus the bare view) with sync workers; yields the port."""
+def gunicorn(*, env: dict, workers: int, threads: int, log_path: Path):
+    """gunicorn serving bench.settings (the app's URLs plus the bare view) as docs/deployment.md runs the app
+    (gthread workers); yields the port."""
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "skm.wsgi:application",
         # The empty bench package as the config module: a gunicorn.conf.py in the tree is not read, the
         # flags below are the whole setup.
         "--config", "python:bench",
-        "--bind", f"{HOST}:{port}", "--workers", str(workers), "--worker-class", "sync",
+        "--bind", f"{HOST}:{port}", "--workers", str(workers), "--worker-class", "gthread",
+        "--threads", str(threads),
         "--backlog", "2048", "--timeout", "120", "--graceful-timeout", "10",
         "--log-level", "warning", "--error-logfile", str(log_path), "--worker-tmp-dir", "/dev/shm",
     ]
