@@ -30,10 +30,3 @@ def test_no_page_template_carries_an_inline_script():
         if re.search(r"\son(click|load|change|submit|input|keydown|keyup)=", text, flags=re.I):
             offenders.append(f"{template.relative_to(root)}: inline event handler")
     assert offenders == []
-
-
-def test_screens_stay_indonesian_for_an_english_browser_until_the_switch_is_used(client):
-    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
-    assert 'lang="id"' in client.get("/accounts/login/", **english_browser).content.decode()
-    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
-    assert 'lang="en"' in client.get("/accounts/login/", **english_browser).content.decode()
