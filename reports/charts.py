@@ -104,6 +104,24 @@ def _bands(regulation: Regulation, low: Decimal, high: Decimal) -> list[tuple[De
     return bands
 
 
+def _converted_axis(left: float, right: float):
+    """The x of a converted value (25..100) on a horizontal axis drawn from left to right."""
+    def x(value) -> float:
+        span = HIGHEST_CONVERTED - LOWEST_CONVERTED
+        return left + float((Decimal(value) - LOWEST_CONVERTED) / span) * (right - left)
+    return x
+
+
+def _band_columns(x, *, top: float, height: float, regulation: Regulation, size: int) -> list[str]:
+    """The grade bands behind rows of horizontal bars, each band's letter above it."""
+    body = []
+    for start, end, letter in _bands(regulation, LOWEST_CONVERTED, HIGHEST_CONVERTED):
+        body.append(_rect(x(start), top - 6, x(end) - x(start), height + 6, BAND_FILL[letter]))
+        body.append(_text((x(start) + x(end)) / 2, top - 12, letter, anchor="middle", size=size, weight="bold",
+                          fill=BAND_TEXT[letter]))
+    return body
+
+
 def lowest_codes(bars: Sequence[ElementBar], count: int = 3) -> set[str]:
     """The codes of the lowest elements; ties keep questionnaire order, as IkmResult.lowest_elements does."""
     scored = [bar for bar in bars if bar.converted is not None]
@@ -117,19 +135,11 @@ def element_chart(*, bars: Sequence[ElementBar], regulation: Regulation, title: 
     label_width, value_width, row, top = 240, 92, 26, 34
     plot_left, plot_right = label_width, width - value_width
     height = top + row * len(bars) + 30
-    scale_low, scale_high = LOWEST_CONVERTED, HIGHEST_CONVERTED
-
-    def x(value) -> float:
-        return plot_left + float((Decimal(value) - scale_low) / (scale_high - scale_low)) * (plot_right - plot_left)
-
-    body = []
-    bands = _bands(regulation, scale_low, scale_high)
-    for start, end, letter in bands:
-        body.append(_rect(x(start), top - 6, x(end) - x(start), row * len(bars) + 6, BAND_FILL[letter]))
-        body.append(_text((x(start) + x(end)) / 2, top - 12, letter, anchor="middle", size=12, weight="bold",
-                          fill=BAND_TEXT[letter]))
+    x = _converted_axis(plot_left, plot_right)
+    body = _band_columns(x, top=top, height=row * len(bars), regulation=regulation, size=12)
     # The axis is marked where the grades change, so each bar reads against the regulation's bands.
-    for value in [start for start, _end, _letter in bands] + [scale_high]:
+    bands = _bands(regulation, LOWEST_CONVERTED, HIGHEST_CONVERTED)
+    for value in [start for start, _end, _letter in bands] + [HIGHEST_CONVERTED]:
         body.append(_line(x(value), top - 6, x(value), top + row * len(bars), GRID))
         body.append(_text(x(value), top + row * len(bars) + 16, _num(value) if value % 1 else str(int(value)),
                           anchor="middle", size=10, fill=MUTED))
@@ -150,6 +160,26 @@ def element_chart(*, bars: Sequence[ElementBar], regulation: Regulation, title: 
         f"{bar.code} {bar.name}: {_num(bar.converted) if bar.converted is not None else _('belum ada jawaban')}"
         + (f" ({_('terendah')})" if bar.code in lowest else "") for bar in bars
     )
+    return _svg(width=width, height=height, title=title, desc=desc, body=body)
+
+
+def units_chart(*, units: Sequence[tuple[str, Decimal]], regulation: Regulation, title: str,
+                width: int = 680) -> SafeString:
+    """Units by converted IKM, in the order given, each bar in the colour of its grade over the grade bands."""
+    label_width, value_width, row, top = 250, 70, 18, 30
+    plot_left, plot_right = label_width, width - value_width
+    height = top + row * len(units) + 26
+    x = _converted_axis(plot_left, plot_right)
+    body = _band_columns(x, top=top, height=row * len(units), regulation=regulation, size=11)
+    for value in (25, 50, 75, 100):
+        body.append(_text(x(value), top + row * len(units) + 16, str(value), anchor="middle", size=10, fill=MUTED))
+    for index, (name, converted) in enumerate(units):
+        y = top + index * row
+        letter = regulation.grade(converted).letter
+        body.append(_text(8, y + row / 2 + 4, _short(name, 38), size=11))
+        body.append(_rect(plot_left, y + 3, x(converted) - plot_left, row - 6, BAND_TEXT[letter]))
+        body.append(_text(plot_right + 6, y + row / 2 + 4, f"{_num(converted)} {letter}", size=11))
+    desc = "; ".join(f"{name}: {_num(converted)}" for name, converted in units)
     return _svg(width=width, height=height, title=title, desc=desc, body=body)
 
 

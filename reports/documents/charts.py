@@ -3,12 +3,10 @@ chart in a PDF is the same picture as on screen."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils.safestring import SafeString
 
 from reports import charts
-from reports.ikm import HIGHEST_CONVERTED, LOWEST_CONVERTED, Regulation
+from reports.ikm import Regulation
 
 
 def elements_chart(rows: list[dict], regulation: Regulation) -> SafeString:
@@ -26,30 +24,6 @@ def trend_chart(rows: list[dict], regulation: Regulation) -> SafeString:
                               regulation=regulation, title="Tren IKM konversi")
 
 
-def units_chart(units: list[tuple[str, Decimal]], regulation: Regulation, *, width: int = 680) -> SafeString:
-    """Units by converted IKM, highest first, each bar in the colour of its grade over the grade bands."""
-    label_width, value_width, row, top = 250, 70, 18, 30
-    plot_left, plot_right = label_width, width - value_width
-    height = top + row * len(units) + 26
-
-    def x(value) -> float:
-        span = HIGHEST_CONVERTED - LOWEST_CONVERTED
-        return plot_left + float((Decimal(value) - LOWEST_CONVERTED) / span) * (plot_right - plot_left)
-
-    body = []
-    for start, end, letter in charts._bands(regulation, LOWEST_CONVERTED, HIGHEST_CONVERTED):
-        body.append(charts._rect(x(start), top - 6, x(end) - x(start), row * len(units) + 6,
-                                 charts.BAND_FILL[letter]))
-        body.append(charts._text((x(start) + x(end)) / 2, top - 12, letter, anchor="middle", size=11,
-                                 weight="bold", fill=charts.BAND_TEXT[letter]))
-    for value in (25, 50, 75, 100):
-        body.append(charts._text(x(value), top + row * len(units) + 16, str(value), anchor="middle", size=10,
-                                 fill=charts.MUTED))
-    for index, (name, converted) in enumerate(units):
-        y = top + index * row
-        letter = regulation.grade(converted).letter
-        body.append(charts._text(8, y + row / 2 + 4, charts._short(name, 38), size=11))
-        body.append(charts._rect(plot_left, y + 3, x(converted) - plot_left, row - 6, charts.BAND_TEXT[letter]))
-        body.append(charts._text(plot_right + 6, y + row / 2 + 4, f"{charts._num(converted)} {letter}", size=11))
-    desc = "; ".join(f"{name}: {charts._num(converted)}" for name, converted in units)
-    return charts._svg(width=width, height=height, title="Unit layanan menurut IKM konversi", desc=desc, body=body)
+def units_chart(rows: list[dict], regulation: Regulation) -> SafeString:
+    return charts.units_chart(units=[(row["name"], row["converted_value"]) for row in rows], regulation=regulation,
+                              title="Unit layanan menurut IKM konversi")

@@ -97,8 +97,7 @@ def recap_data(*, region: Region, period: Period, progress: Progress | None = No
         "too_small": [row for row in all_units if row["sample_met"] is False],
         "no_population": [row for row in all_units if row["sample_met"] is None],
         "units_total": len(all_units), "units_with_result": len(ranked),
-        "chart": charts.units_chart([(row["name"], row["converted_value"]) for row in ranked], regulation)
-        if ranked else None,
+        "chart": charts.units_chart(ranked, regulation) if ranked else None,
         "place_date": f"{region.name}, {date_text(timezone.localdate())}",
     }
 
