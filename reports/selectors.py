@@ -366,12 +366,12 @@ def answers_of(*, responses) -> list[tuple[Response, list[tuple[str, int]]]]:
 
 
 def follow_up_plans_of(*, unit_ids, period: Period):
-    """The follow-up plans made after the surveys of the period's quarters."""
+    """The follow-up plans made after the surveys of the period's quarters, in document order."""
     made_in = Q(pk__in=[])
     for quarter in period.quarters():
         made_in |= Q(year=quarter.year, quarter=quarter.number)
     return (FollowUpPlan.objects.filter(made_in, unit_id__in=list(unit_ids)).select_related("unit", "element")
-            .order_by("year", "quarter", "element__position", "id"))
+            .order_by("unit__name", "year", "quarter", "element__position", "id"))
 
 
 @dataclass(frozen=True)

@@ -3,45 +3,27 @@ period it answers) and after (the quarter it was due)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from fractions import Fraction
-
 from django.utils import timezone
 
 from reports.documents.common import number
-from reports.ikm import SCALE
-from reports.models import FollowUpPlan
 from reports.periods import ROMAN, Period
-from reports.selectors import scores_by_unit
-
-
-def quarters_of(period: Period) -> set[tuple[int, int]]:
-    """The (year, quarter) pairs whose quarter overlaps the period."""
-    found = set()
-    quarter = Period.containing(period.start)
-    while quarter.start <= period.end:
-        found.add((quarter.year, quarter.number))
-        quarter = Period.containing(quarter.end + timedelta(days=1))
-    return found
+from reports.selectors import follow_up_plans_of, scores_by_unit
 
 
 def _element_converted(unit_ids, quarter: Period) -> dict[tuple[int, str], str]:
     """(unit id, element code) -> NRR x 25 of that quarter, for elements that have answers."""
     converted = {}
     for unit_id, scores in scores_by_unit(unit_ids=unit_ids, period=quarter).items():
-        for element, total in zip(scores.elements, scores.totals, strict=True):
-            if total.count:
-                converted[(unit_id, element.code)] = number(Fraction(total.sum, total.count) * SCALE, 2)
+        by_id = scores.element_converted
+        for element in scores.elements:
+            if element.id in by_id:
+                converted[(unit_id, element.code)] = number(by_id[element.id], 2)
     return converted
 
 
 def plans_for(*, unit_ids, period: Period) -> list[dict]:
     """The plans made after the surveys of the period, with scores before and after, in document order."""
-    wanted = quarters_of(period)
-    candidates = (FollowUpPlan.objects.filter(unit_id__in=list(unit_ids), year__in={year for year, _ in wanted})
-                  .select_related("unit", "element")
-                  .order_by("unit__name", "year", "quarter", "element__position", "id"))
-    plans = [plan for plan in candidates if (plan.year, plan.quarter) in wanted]
+    plans = list(follow_up_plans_of(unit_ids=unit_ids, period=period))
     today = timezone.localdate()
     scores_of_quarter = {}
     for quarter_key in {(p.year, p.quarter) for p in plans} | {(p.due_year, p.due_quarter) for p in plans}:
