@@ -237,24 +237,28 @@ class Sample:
         return min(100, self.respondents * 100 // self.required) if self.required else 0
 
 
-def sample_for(*, unit_ids, period: Period, respondents: int) -> Sample:
+def sample_pooled(*, unit_ids, populations: Mapping[int, int], respondents: int) -> Sample:
     """The sample the units' service users require together; unknown unless every unit has its population."""
-    unit_ids = list(unit_ids)
-    populations = population_by_unit(unit_ids=unit_ids, period=period)
-    if not unit_ids or len(populations) < len(set(unit_ids)):
+    unit_ids = set(unit_ids)
+    if not unit_ids or not unit_ids <= populations.keys():
         return Sample(respondents=respondents, population=None, required=None)
-    population = sum(populations.values())
+    population = sum(populations[unit_id] for unit_id in unit_ids)
     return Sample(respondents=respondents, population=population, required=krejcie_morgan(population))
+
+
+def sample_for(*, unit_ids, period: Period, respondents: int) -> Sample:
+    """sample_pooled with the units' populations of the period."""
+    unit_ids = list(unit_ids)
+    return sample_pooled(unit_ids=unit_ids, populations=population_by_unit(unit_ids=unit_ids, period=period),
+                         respondents=respondents)
 
 
 def samples_by_unit(*, unit_ids, period: Period, respondents: dict[int, int]) -> dict[int, Sample]:
     """Each unit's own sample (the region table)."""
     populations = population_by_unit(unit_ids=unit_ids, period=period)
-    return {
-        unit_id: Sample(respondents=respondents.get(unit_id, 0), population=populations.get(unit_id),
-                        required=krejcie_morgan(populations[unit_id]) if unit_id in populations else None)
-        for unit_id in unit_ids
-    }
+    return {unit_id: sample_pooled(unit_ids=[unit_id], populations=populations,
+                                   respondents=respondents.get(unit_id, 0))
+            for unit_id in unit_ids}
 
 
 def scores_merge(scores: Iterable[Scores]) -> list[Scores]:

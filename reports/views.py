@@ -29,12 +29,11 @@ from reports.ikm import round_half_up
 from reports.models import FollowUpPlan
 from reports.periods import Period
 from reports.selectors import (
-    Sample, Scores, answers_of, follow_up_plans_of, follow_up_review, pooled_scores, population_by_unit,
+    Scores, answers_of, follow_up_plans_of, follow_up_review, pooled_scores, population_by_unit,
     respondent_profile, respondents_by_channel, respondents_by_day, respondents_by_service, respondents_today,
-    sample_for, samples_by_unit, scores_by_quarter, scores_by_unit, scores_change, scores_interval, scores_merge,
-    scores_rank, suggestions_search,
+    sample_for, sample_pooled, samples_by_unit, scores_by_quarter, scores_by_unit, scores_change, scores_interval,
+    scores_merge, scores_rank, suggestions_search,
 )
-from reports.sampling import krejcie_morgan
 from reports.services import follow_up_plan_create, follow_up_plan_update
 from surveys import official
 from surveys.models import Channel
@@ -248,10 +247,8 @@ def _agency_rows(scope: Scope, filters: Filters, per_unit: dict[int, Scores]) ->
         merged = scores_merge(per_unit[unit_id] for unit_id in unit_ids if unit_id in per_unit)
         pooled[agency.id] = merged[0] if merged else None
         mixed[agency.id] = len(merged) > 1
-        known = bool(unit_ids) and all(unit_id in populations for unit_id in unit_ids)
-        population = sum(populations[unit_id] for unit_id in unit_ids) if known else None
-        samples[agency.id] = Sample(respondents=sum(scores.respondents for scores in merged), population=population,
-                                    required=krejcie_morgan(population) if known else None)
+        samples[agency.id] = sample_pooled(unit_ids=unit_ids, populations=populations,
+                                           respondents=sum(scores.respondents for scores in merged))
     ranks = scores_rank(pooled)
     rows = []
     for agency in agencies:

@@ -11,10 +11,9 @@ from reports.documents.common import (
 )
 from reports.documents.plans import plans_for
 from reports.periods import Period
-from reports.sampling import krejcie_morgan
 from reports.selectors import (
-    Scores, population_by_unit, respondent_profile, respondents_by_channel, respondents_by_service,
-    scores_by_unit, suggestions_for,
+    Sample, Scores, respondent_profile, respondents_by_channel, respondents_by_service, sample_for, scores_by_unit,
+    suggestions_for,
 )
 from surveys import official
 from surveys.models import Channel
@@ -35,16 +34,11 @@ PROFILE_TABLES = (
 )
 
 
-def sample_summary(*, unit_ids, period: Period, respondents: int) -> dict:
-    """Population, the Krejcie-Morgan sample it requires and whether the respondents reach it."""
-    populations = population_by_unit(unit_ids=unit_ids, period=period)
-    if not unit_ids or len(populations) < len(unit_ids):
-        return {"known": False, "population": "–", "required": "–", "achieved": count(respondents),
-                "enough": None, "required_value": None}
-    population = sum(populations.values())
-    required = krejcie_morgan(population)
-    return {"known": True, "population": count(population), "required": count(required),
-            "achieved": count(respondents), "enough": respondents >= required, "required_value": required}
+def sample_summary(sample: Sample) -> dict:
+    """Population, the Krejcie-Morgan sample it requires and whether the respondents reach it, as printed."""
+    return {"known": sample.required is not None, "population": count(sample.population),
+            "required": count(sample.required), "achieved": count(sample.respondents), "enough": sample.met,
+            "required_value": sample.required}
 
 
 def profile_tables(*, unit_ids, period: Period, respondents: int) -> list[dict]:
@@ -126,7 +120,7 @@ def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
         "legal_basis": legal_basis,
         "period_range": f"{date_text(period.start)} s.d. {date_text(period.end)}",
         "respondents": count(respondents),
-        "sample": sample_summary(unit_ids=scope.unit_ids, period=period, respondents=respondents),
+        "sample": sample_summary(sample_for(unit_ids=scope.unit_ids, period=period, respondents=respondents)),
         "channels": channel_rows(unit_ids=scope.unit_ids, period=period, respondents=respondents),
         "services": service_rows(scope=scope, period=period, respondents=respondents),
         "profile": profile,
