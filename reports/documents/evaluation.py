@@ -9,9 +9,8 @@ from reports.documents.common import (
     DocumentScope, change, date_text, element_rows, number, render_pdf, result_summary, scores_for_scope,
 )
 from reports.documents.plans import plans_for
-from reports.ikm import change_is_significant, ikm_confidence_interval
 from reports.periods import Period
-from reports.selectors import Scores
+from reports.selectors import Scores, scores_change, scores_interval
 
 
 def _matching(scope: DocumentScope, period: Period, questionnaire_id: int | None) -> Scores | None:
@@ -20,17 +19,8 @@ def _matching(scope: DocumentScope, period: Period, questionnaire_id: int | None
 
 
 def _interval(scores: Scores | None) -> str:
-    if scores is None or scores.result is None:
-        return "–"
-    lower, upper = ikm_confidence_interval(scores.element_value_counts, scores.questionnaire.rules)
-    return f"{number(lower, 2)} – {number(upper, 2)}"
-
-
-def _significant(current: Scores | None, other: Scores | None) -> bool | None:
-    if current is None or other is None or current.result is None or other.result is None:
-        return None
-    return change_is_significant(current.element_value_counts, other.element_value_counts,
-                                 current.questionnaire.rules)
+    interval = scores_interval(scores)
+    return "–" if interval is None else f"{number(interval[0], 2)} – {number(interval[1], 2)}"
 
 
 def _converted(row: dict | None):
@@ -50,7 +40,8 @@ def evaluation_context(*, scope: DocumentScope, period: Period) -> dict:
                  for key, when, scores in columns}
     for key in ("previous", "last_year"):
         summaries[key]["change"] = change(summaries["current"]["converted_value"], summaries[key]["converted_value"])
-        summaries[key]["significant"] = _significant(current, compared[key])
+        compared_change = scores_change(current=current, previous=compared[key])
+        summaries[key]["significant"] = compared_change.significant if compared_change else None
     element_table = []
     if current:
         rows = {key: {row["code"]: row for row in element_rows(scores)} if scores else {}
