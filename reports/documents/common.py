@@ -110,6 +110,12 @@ def scores_for_scope(scope: DocumentScope, period: Period) -> list[Scores]:
     return pooled_scores(unit_ids=scope.unit_ids, period=period)
 
 
+def scores_of_questionnaire(scope: DocumentScope, period: Period, questionnaire_id: int | None) -> Scores | None:
+    """The scope's scores for one questionnaire (to compare periods like with like), None without any."""
+    return next((scores for scores in scores_for_scope(scope, period) if scores.questionnaire.id == questionnaire_id),
+                None)
+
+
 def element_rows(scores: Scores) -> list[dict]:
     """Per element, as documents print it: sum, count, NRR, weighted NRR, NRR x 25 and mutu."""
     result = scores.result

@@ -7,15 +7,11 @@ from django.utils import timezone
 
 from reports.documents.common import (
     DocumentScope, change, date_text, element_rows, number, render_pdf, result_summary, scores_for_scope,
+    scores_of_questionnaire,
 )
 from reports.documents.plans import plans_for
 from reports.periods import Period
 from reports.selectors import Scores, scores_change, scores_interval
-
-
-def _matching(scope: DocumentScope, period: Period, questionnaire_id: int | None) -> Scores | None:
-    return next((scores for scores in scores_for_scope(scope, period)
-                 if scores.questionnaire.id == questionnaire_id), None)
 
 
 def _interval(scores: Scores | None) -> str:
@@ -32,8 +28,8 @@ def evaluation_context(*, scope: DocumentScope, period: Period) -> dict:
     groups = scores_for_scope(scope, period)
     current = groups[0] if groups else None
     questionnaire_id = current.questionnaire.id if current else None
-    compared = {"previous": _matching(scope, previous, questionnaire_id),
-                "last_year": _matching(scope, last_year, questionnaire_id)}
+    compared = {"previous": scores_of_questionnaire(scope, previous, questionnaire_id),
+                "last_year": scores_of_questionnaire(scope, last_year, questionnaire_id)}
     columns = [("current", period, current), ("previous", previous, compared["previous"]),
                ("last_year", last_year, compared["last_year"])]
     summaries = {key: {"label": when.short_label, "interval": _interval(scores), **result_summary(scores)}

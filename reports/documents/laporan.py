@@ -8,6 +8,7 @@ from agencies.models import Service, ServiceUnit
 from reports.documents import charts
 from reports.documents.common import (
     DocumentScope, count, date_text, element_rows, grade_rows, percent, render_pdf, result_summary, scores_for_scope,
+    scores_of_questionnaire,
 )
 from reports.documents.plans import plans_for
 from reports.periods import Period
@@ -83,9 +84,7 @@ def trend(*, scope: DocumentScope, period: Period, questionnaire_id: int | None)
     """The converted IKM over this period and the ones before it, oldest first."""
     rows = []
     for past in period.previous_ones(TREND_PERIODS):
-        found = next((scores for scores in scores_for_scope(scope, past)
-                      if scores.questionnaire.id == questionnaire_id), None)
-        summary = result_summary(found)
+        summary = result_summary(scores_of_questionnaire(scope, past, questionnaire_id))
         rows.append({"label": past.short_label, "is_current": past == period, **summary})
     return rows
 
