@@ -15,7 +15,7 @@ from reports.documents import charts
 from reports.documents.common import (
     change, count, date_text, element_rows, render_pdf, result_summary,
 )
-from reports.documents.workbooks import HEADER_FILL, _cell
+from reports.documents.workbooks import HEADER_FILL, sheet_cell
 from reports.ikm import GRADE_C, GRADE_D
 from reports.periods import Period
 from reports.selectors import (
@@ -111,22 +111,22 @@ def recap_xlsx_write(*, region: Region, period: Period, out: BinaryIO, progress:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Rekap")
     sheet.column_dimensions["B"].width = 46
-    sheet.append([_cell(sheet, f"{data['title'].upper()} · {region.name.upper()}", bold=True)])
-    sheet.append([_cell(sheet, "Periode"), _cell(sheet, f": {period.label}")])
-    sheet.append([_cell(sheet, "Dibandingkan"), _cell(sheet, f": {data['previous'].label}")])
+    sheet.append([sheet_cell(sheet, f"{data['title'].upper()} · {region.name.upper()}", bold=True)])
+    sheet.append([sheet_cell(sheet, "Periode"), sheet_cell(sheet, f": {period.label}")])
+    sheet.append([sheet_cell(sheet, "Dibandingkan"), sheet_cell(sheet, f": {data['previous'].label}")])
     sheet.append([])
-    sheet.append([_cell(sheet, header, bold=True, fill=HEADER_FILL) for header in RECAP_HEADERS])
+    sheet.append([sheet_cell(sheet, header, bold=True, fill=HEADER_FILL) for header in RECAP_HEADERS])
 
     def values(row: dict, number_text) -> list:
         met = {True: "ya", False: "tidak", None: "-"}[row["sample_met"]]
         has = row["has_result"]
-        return [number_text, _cell(sheet, row["name"] if row["level"] == "agency" else f"    {row['name']}",
-                                   bold=row["level"] == "agency"),
-                row["population_value"], row["required_value"], row["respondent_count"], _cell(sheet, met),
-                _cell(sheet, float(row["ikm_value"]), number_format="0.000") if has else None,
-                _cell(sheet, float(row["converted_value"]), number_format="0.00") if has else None,
-                _cell(sheet, row["letter"] if has else ""), _cell(sheet, row["performance"] if has else ""),
-                row["rank"], _cell(sheet, float(row["change"]["delta"]), number_format="+0.00;-0.00;0.00")
+        name = row["name"] if row["level"] == "agency" else f"    {row['name']}"
+        return [number_text, sheet_cell(sheet, name, bold=row["level"] == "agency"),
+                row["population_value"], row["required_value"], row["respondent_count"], sheet_cell(sheet, met),
+                sheet_cell(sheet, float(row["ikm_value"]), number_format="0.000") if has else None,
+                sheet_cell(sheet, float(row["converted_value"]), number_format="0.00") if has else None,
+                sheet_cell(sheet, row["letter"] if has else ""), sheet_cell(sheet, row["performance"] if has else ""),
+                row["rank"], sheet_cell(sheet, float(row["change"]["delta"]), number_format="+0.00;-0.00;0.00")
                 if row["change"] else None]
 
     for position, section in enumerate(data["sections"], 1):
@@ -136,20 +136,20 @@ def recap_xlsx_write(*, region: Region, period: Period, out: BinaryIO, progress:
     sheet.append([])
     for group in data["region_groups"]:
         summary = group["summary"]
-        sheet.append([None, _cell(sheet, f"IKM {region.name} (gabungan unsur, {group['questionnaire'].title})",
-                                  bold=True), None, None, summary["respondent_count"], None,
-                      _cell(sheet, float(summary["ikm_value"]), number_format="0.000") if summary["has_result"] else None,
-                      _cell(sheet, float(summary["converted_value"]), number_format="0.00")
-                      if summary["has_result"] else None,
-                      _cell(sheet, summary["letter"]), _cell(sheet, summary["performance"])])
+        has = summary["has_result"]
+        sheet.append([None, sheet_cell(sheet, f"IKM {region.name} (gabungan unsur, {group['questionnaire'].title})",
+                                       bold=True), None, None, summary["respondent_count"], None,
+                      sheet_cell(sheet, float(summary["ikm_value"]), number_format="0.000") if has else None,
+                      sheet_cell(sheet, float(summary["converted_value"]), number_format="0.00") if has else None,
+                      sheet_cell(sheet, summary["letter"]), sheet_cell(sheet, summary["performance"])])
     sheet.append([])
-    sheet.append([None, _cell(sheet, "Unit di bawah mutu B", bold=True)])
+    sheet.append([None, sheet_cell(sheet, "Unit di bawah mutu B", bold=True)])
     for row in data["below_b"]:
-        sheet.append([None, _cell(sheet, f"{row['name']} ({row['agency']})"), None, None, None, None, None,
-                      float(row["converted_value"]), _cell(sheet, row["letter"])])
-    sheet.append([None, _cell(sheet, "Unit dengan sampel belum cukup", bold=True)])
+        sheet.append([None, sheet_cell(sheet, f"{row['name']} ({row['agency']})"), None, None, None, None, None,
+                      float(row["converted_value"]), sheet_cell(sheet, row["letter"])])
+    sheet.append([None, sheet_cell(sheet, "Unit dengan sampel belum cukup", bold=True)])
     for row in data["too_small"]:
-        sheet.append([None, _cell(sheet, f"{row['name']} ({row['agency']})"), row["population_value"],
+        sheet.append([None, sheet_cell(sheet, f"{row['name']} ({row['agency']})"), row["population_value"],
                       row["required_value"], row["respondent_count"]])
     workbook.save(out)
     if progress:

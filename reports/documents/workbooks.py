@@ -34,7 +34,7 @@ BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-def _cell(sheet, value, *, bold: bool = False, number_format: str | None = None, fill=None):
+def sheet_cell(sheet, value, *, bold: bool = False, number_format: str | None = None, fill=None):
     """A write-only cell; text is always stored as text, never as a formula (a suggestion such as
     "=HYPERLINK(...)" or "-lambat" stays the words the citizen wrote)."""
     cell = WriteOnlyCell(sheet, value=value)
@@ -81,7 +81,7 @@ def processing_table_write(*, scope: DocumentScope, period: Period, out: BinaryI
         sheet = workbook.create_sheet(DATA_SHEET)
         for row in _title_rows(sheet, scope, period):
             sheet.append(row)
-        sheet.append([_cell(sheet, "Belum ada responden pada periode ini.")])
+        sheet.append([sheet_cell(sheet, "Belum ada responden pada periode ini.")])
     several = len(groups) > 1
     for number, scores in enumerate(groups, 1):
         suffix = f" ({number})" if several else ""
@@ -94,11 +94,11 @@ def processing_table_write(*, scope: DocumentScope, period: Period, out: BinaryI
 
 def _title_rows(sheet, scope: DocumentScope, period: Period) -> list[list]:
     return [
-        [_cell(sheet, "PENGOLAHAN DATA SURVEI KEPUASAN MASYARAKAT PER RESPONDEN DAN PER UNSUR PELAYANAN",
-               bold=True)],
-        [_cell(sheet, "Unit Pelayanan"), _cell(sheet, f": {scope.name}")],
-        [_cell(sheet, "Periode"), _cell(sheet, f": {period.label}")],
-        [_cell(sheet, "Alamat"), _cell(sheet, f": {scope.address or '-'}")],
+        [sheet_cell(sheet, "PENGOLAHAN DATA SURVEI KEPUASAN MASYARAKAT PER RESPONDEN DAN PER UNSUR PELAYANAN",
+                    bold=True)],
+        [sheet_cell(sheet, "Unit Pelayanan"), sheet_cell(sheet, f": {scope.name}")],
+        [sheet_cell(sheet, "Periode"), sheet_cell(sheet, f": {period.label}")],
+        [sheet_cell(sheet, "Alamat"), sheet_cell(sheet, f": {scope.address or '-'}")],
         [],
     ]
 
@@ -111,8 +111,8 @@ def _write_data_sheet(sheet, scope: DocumentScope, period: Period, scores: Score
         sheet.column_dimensions[get_column_letter(position)].width = 9
     for row in _title_rows(sheet, scope, period):
         sheet.append(row)
-    sheet.append([_cell(sheet, "No. Resp", bold=True, fill=HEADER_FILL)]
-                 + [_cell(sheet, element.code, bold=True, fill=HEADER_FILL) for element in elements])
+    sheet.append([sheet_cell(sheet, "No. Resp", bold=True, fill=HEADER_FILL)]
+                 + [sheet_cell(sheet, element.code, bold=True, fill=HEADER_FILL) for element in elements])
     pivot = _pivoted(elements)
     rows = (_responses(scope, period, scores.questionnaire.id).order_by("answered_at", "id")
             .annotate(**pivot).values_list(*pivot))
@@ -123,29 +123,29 @@ def _write_data_sheet(sheet, scope: DocumentScope, period: Period, scores: Score
 
     result = scores.result
     totals = scores.totals
-    sheet.append([_cell(sheet, "Σ Nilai/Unsur", bold=True)] + [total.sum for total in totals])
-    sheet.append([_cell(sheet, "Jumlah Kuesioner Terisi/Unsur")] + [total.count for total in totals])
+    sheet.append([sheet_cell(sheet, "Σ Nilai/Unsur", bold=True)] + [total.sum for total in totals])
+    sheet.append([sheet_cell(sheet, "Jumlah Kuesioner Terisi/Unsur")] + [total.count for total in totals])
     if result is None:
         missing = ", ".join(element.code for element in scores.missing_elements)
-        sheet.append([_cell(sheet, f"Tidak ada IKM: unsur {missing} belum dijawab.", bold=True)])
+        sheet.append([sheet_cell(sheet, f"Tidak ada IKM: unsur {missing} belum dijawab.", bold=True)])
         return first_row, last_row
     # Floats carry the exact fractions to double precision; shown with the 3 decimals documents use.
-    sheet.append([_cell(sheet, "NRR/Unsur", bold=True)]
-                 + [_cell(sheet, float(element.nrr), number_format="0.000") for element in result.elements])
-    sheet.append([_cell(sheet, "NRR Tertimbang/Unsur", bold=True)]
-                 + [_cell(sheet, float(element.weighted_nrr), number_format="0.000")
+    sheet.append([sheet_cell(sheet, "NRR/Unsur", bold=True)]
+                 + [sheet_cell(sheet, float(element.nrr), number_format="0.000") for element in result.elements])
+    sheet.append([sheet_cell(sheet, "NRR Tertimbang/Unsur", bold=True)]
+                 + [sheet_cell(sheet, float(element.weighted_nrr), number_format="0.000")
                     for element in result.elements])
-    sheet.append([_cell(sheet, "IKM Unit Pelayanan *)", bold=True),
-                  _cell(sheet, float(result.ikm), number_format="0.000")])
-    sheet.append([_cell(sheet, "IKM Unit Pelayanan (konversi) **)", bold=True),
-                  _cell(sheet, float(result.ikm_converted), number_format="0.00")])
-    sheet.append([_cell(sheet, "Mutu Pelayanan", bold=True), _cell(sheet, result.grade.letter)])
-    sheet.append([_cell(sheet, "Kinerja Unit Pelayanan", bold=True), _cell(sheet, result.grade.performance)])
+    sheet.append([sheet_cell(sheet, "IKM Unit Pelayanan *)", bold=True),
+                  sheet_cell(sheet, float(result.ikm), number_format="0.000")])
+    sheet.append([sheet_cell(sheet, "IKM Unit Pelayanan (konversi) **)", bold=True),
+                  sheet_cell(sheet, float(result.ikm_converted), number_format="0.00")])
+    sheet.append([sheet_cell(sheet, "Mutu Pelayanan", bold=True), sheet_cell(sheet, result.grade.letter)])
+    sheet.append([sheet_cell(sheet, "Kinerja Unit Pelayanan", bold=True), sheet_cell(sheet, result.grade.performance)])
     sheet.append([])
-    sheet.append([_cell(sheet, "*) Jumlah NRR IKM tertimbang")])
-    sheet.append([_cell(sheet, "**) Jumlah NRR Tertimbang x 25")])
-    sheet.append([_cell(sheet, f"Bobot tiap unsur = 1/{len(elements)}; nilai tidak dibulatkan sebelum "
-                               "IKM konversi dibulatkan ke 2 desimal.")])
+    sheet.append([sheet_cell(sheet, "*) Jumlah NRR IKM tertimbang")])
+    sheet.append([sheet_cell(sheet, "**) Jumlah NRR Tertimbang x 25")])
+    sheet.append([sheet_cell(sheet, f"Bobot tiap unsur = 1/{len(elements)}; nilai tidak dibulatkan sebelum "
+                                    "IKM konversi dibulatkan ke 2 desimal.")])
     return first_row, last_row
 
 
@@ -154,26 +154,26 @@ def _write_check_sheet(sheet, data_title: str, scores: Scores, first_row: int, l
     elements = scores.elements
     n = len(elements)
     sheet.column_dimensions["A"].width = 34
-    sheet.append([_cell(sheet, f"Pemeriksaan dengan rumus atas lembar '{data_title}'", bold=True)])
-    sheet.append([_cell(sheet, "Unsur", bold=True)]
-                 + [_cell(sheet, element.code, bold=True) for element in elements])
+    sheet.append([sheet_cell(sheet, f"Pemeriksaan dengan rumus atas lembar '{data_title}'", bold=True)])
+    sheet.append([sheet_cell(sheet, "Unsur", bold=True)]
+                 + [sheet_cell(sheet, element.code, bold=True) for element in elements])
     if last_row < first_row:
-        sheet.append([_cell(sheet, "Belum ada responden.")])
+        sheet.append([sheet_cell(sheet, "Belum ada responden.")])
         return
     columns = [get_column_letter(position) for position in range(2, n + 2)]
     quoted = "'" + data_title.replace("'", "''") + "'"
-    sheet.append([_cell(sheet, "Σ Nilai/Unsur")]
+    sheet.append([sheet_cell(sheet, "Σ Nilai/Unsur")]
                  + [_formula(sheet, f"=SUM({quoted}!{c}{first_row}:{c}{last_row})") for c in columns])
-    sheet.append([_cell(sheet, "Jumlah Kuesioner Terisi/Unsur")]
+    sheet.append([sheet_cell(sheet, "Jumlah Kuesioner Terisi/Unsur")]
                  + [_formula(sheet, f"=COUNT({quoted}!{c}{first_row}:{c}{last_row})") for c in columns])
-    sheet.append([_cell(sheet, "NRR/Unsur")]
+    sheet.append([sheet_cell(sheet, "NRR/Unsur")]
                  + [_formula(sheet, f"={c}3/{c}4", "0.000") for c in columns])
-    sheet.append([_cell(sheet, f"NRR Tertimbang/Unsur (x 1/{n})")]
+    sheet.append([sheet_cell(sheet, f"NRR Tertimbang/Unsur (x 1/{n})")]
                  + [_formula(sheet, f"={c}5*1/{n}", "0.000") for c in columns])
-    sheet.append([_cell(sheet, "IKM Unit Pelayanan *)"),
+    sheet.append([sheet_cell(sheet, "IKM Unit Pelayanan *)"),
                   _formula(sheet, f"=SUM(B6:{columns[-1]}6)", "0.000")])
-    sheet.append([_cell(sheet, "IKM x 25 **)"), _formula(sheet, "=B7*25", "0.0000")])
-    sheet.append([_cell(sheet, "IKM konversi (dibulatkan 2 desimal)"), _formula(sheet, "=ROUND(B8,2)", "0.00")])
+    sheet.append([sheet_cell(sheet, "IKM x 25 **)"), _formula(sheet, "=B7*25", "0.0000")])
+    sheet.append([sheet_cell(sheet, "IKM konversi (dibulatkan 2 desimal)"), _formula(sheet, "=ROUND(B8,2)", "0.00")])
 
 
 RAW_PROFILE = ("answered_at", "unit__name", "service__name", "channel", "respondent_type", "gender", "age",
@@ -197,8 +197,8 @@ def responses_export_write(*, scope: DocumentScope, period: Period, out: BinaryI
     positions = sorted({element.position for element in elements})
     pivot = {f"u{position}": Max("answers__value", filter=Q(answers__element__position=position))
              for position in positions}
-    sheet.append([_cell(sheet, f"Data responden SKM · {scope.name} · {period.label}", bold=True)])
-    sheet.append([_cell(sheet, header, bold=True, fill=HEADER_FILL)
+    sheet.append([sheet_cell(sheet, f"Data responden SKM · {scope.name} · {period.label}", bold=True)])
+    sheet.append([sheet_cell(sheet, header, bold=True, fill=HEADER_FILL)
                   for header in (*RAW_HEADERS, *(f"U{p}" for p in positions), "Saran", "Diduga Berulang")])
     rows = (base.order_by("answered_at", "id").annotate(**pivot)
             .values_list(*RAW_PROFILE, *pivot, "suggestion", "suspected_repeat"))
@@ -208,8 +208,8 @@ def responses_export_write(*, scope: DocumentScope, period: Period, out: BinaryI
         answered_at, *rest = row
         local_time = timezone.localtime(answered_at, zone).replace(tzinfo=None)
         *middle, repeat = rest
-        sheet.append([written, _cell(sheet, local_time, number_format="yyyy-mm-dd hh:mm"),
-                      *(_cell(sheet, value) if isinstance(value, str) else value for value in middle),
-                      _cell(sheet, "ya" if repeat else "")])
+        sheet.append([written, sheet_cell(sheet, local_time, number_format="yyyy-mm-dd hh:mm"),
+                      *(sheet_cell(sheet, value) if isinstance(value, str) else value for value in middle),
+                      sheet_cell(sheet, "ya" if repeat else "")])
     workbook.save(out)
     return written
