@@ -6,6 +6,7 @@ Input is the API's JSON shape:
 Errors come back as {field path: message} in the active language, e.g. {"answers.U4": "..."}.
 """
 
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ FUTURE_TOLERANCE = timedelta(minutes=10)
 # A device queue holds answers for days, not years; paper sheets and spreadsheets may cover earlier years.
 OLDEST_ANSWER = {"kiosk": timedelta(days=400), "qr": timedelta(days=400)}
 OLDEST_RECORDED_ANSWER = timedelta(days=5 * 366)
+
+# No database stores a lone surrogate (half of an emoji a broken client sent as a JSON escape).
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 GENDER_CODES = {code for code, _label in official.GENDERS}
 EDUCATION_CODES = {code for code, _label in official.EDUCATIONS}
@@ -103,7 +107,8 @@ def response_validate(data, *, form: UnitForm, channel: str, require_all: bool =
         key = None
 
     service = data.get("service")
-    if isinstance(service, str) and service.isdigit():
+    # isdecimal, not isdigit: int() refuses "²"; and int() refuses over 4300 digits.
+    if isinstance(service, str) and service.isdecimal() and len(service) <= 18:
         service = int(service)
     if not isinstance(service, int) or isinstance(service, bool) or service not in form.service_ids:
         errors["service"] = _("pilih jenis layanan dari unit ini")
@@ -123,19 +128,19 @@ def response_validate(data, *, form: UnitForm, channel: str, require_all: bool =
         errors["profile"] = _("profil harus berupa objek")
         profile = {}
     gender = profile.get("gender") or ""
-    if gender not in GENDER_CODES | {""}:
+    if not isinstance(gender, str) or gender not in GENDER_CODES | {""}:
         errors["profile.gender"] = _("jenis kelamin harus L atau P")
     education = profile.get("education") or ""
-    if education not in EDUCATION_CODES | {""}:
+    if not isinstance(education, str) or education not in EDUCATION_CODES | {""}:
         errors["profile.education"] = _("pilih pendidikan dari daftar")
     occupation = profile.get("occupation") or ""
-    if occupation not in OCCUPATION_CODES | {""}:
+    if not isinstance(occupation, str) or occupation not in OCCUPATION_CODES | {""}:
         errors["profile.occupation"] = _("pilih pekerjaan dari daftar")
     age = profile.get("age")
     if age in (None, ""):
         age = None
     else:
-        if isinstance(age, str) and age.strip().isdigit() and len(age.strip()) <= 3:
+        if isinstance(age, str) and age.strip().isdecimal() and len(age.strip()) <= 3:
             age = int(age.strip())
         if not isinstance(age, int) or isinstance(age, bool) or not official.AGE_MIN <= age <= official.AGE_MAX:
             errors["profile.age"] = _("usia harus angka %(min)s sampai %(max)s") % {
@@ -171,7 +176,7 @@ def response_validate(data, *, form: UnitForm, channel: str, require_all: bool =
         suggestion = ""
     elif len(suggestion) > SUGGESTION_MAX:
         errors["suggestion"] = _("saran paling banyak %(max)s karakter") % {"max": SUGGESTION_MAX}
-    suggestion = suggestion.replace("\x00", "").strip()
+    suggestion = LONE_SURROGATE.sub("\ufffd", suggestion.replace("\x00", "")).strip()
 
     if errors:
         raise ResponseInvalid(errors)
