@@ -31,7 +31,7 @@ def form_token_issue(*, unit_code: str) -> str:
 def _form_token_check(token, *, unit_code: str) -> None:
     try:
         content = signing.loads(str(token or ""), salt=FORM_SALT)
-    except signing.BadSignature:
+    except (signing.BadSignature, UnicodeEncodeError):  # the signer encodes the text: half an emoji fails
         raise ApiError(400, _("Formulir tidak sah. Muat ulang halaman, lalu isi lagi."),
                        {"form_token": _("formulir tidak sah")}) from None
     if not isinstance(content, dict) or content.get("u") != unit_code or not isinstance(content.get("t"), int):
