@@ -93,7 +93,7 @@ def paper_save(request, unit_code):
     unit = get_unit_for_user(request.user, unit_code)
     try:
         payload = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: brackets nested too deep
         return JsonResponse({"message": _("Isian harus berupa JSON."), "errors": []}, status=400)
     rows = payload.get("rows") if isinstance(payload, dict) else None
     try:
