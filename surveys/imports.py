@@ -174,6 +174,9 @@ def _matrix_message(error: MatrixError) -> str:
                          "Simpan sebagai .xlsx atau .csv, lalu unggah lagi."),
         "damaged": _("Berkas XLSX ini rusak dan tidak dapat dibaca. Buka di Excel, simpan ulang sebagai .xlsx, "
                      "lalu unggah lagi."),
+        "too_big_unpacked": _("Berkas XLSX ini terlalu besar setelah dibuka (atau dimampatkan secara tidak wajar), "
+                              "jadi tidak dibaca. Simpan hanya lembar data isian sebagai .xlsx baru, lalu unggah "
+                              "lagi."),
         "csv_syntax": _("Berkas CSV tidak dapat dibaca: ada tanda kutip yang tidak ditutup."),
         "no_header": _("Baris 1 kosong; baris 1 harus berisi judul kolom dari templat."),
         "too_many_rows": _("Berkas berisi lebih dari %(max)s baris; bagi menjadi beberapa berkas.") % {

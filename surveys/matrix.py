@@ -24,6 +24,17 @@ from reports.ikm import SCORES, ElementTotal, ValueCounts
 HEADER_ROW = 1
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
+# A sheet cannot have more rows than Excel; openpyxl would make up every blank row before a row numbered
+# in the billions, so reading stops there.
+EXCEL_MAX_ROWS = 1_048_576
+# An XLSX file is a zip archive. Its parts are checked against the sizes the archive declares before
+# openpyxl inflates any of them, so a small upload cannot unpack into gigabytes (a zip bomb). Python's
+# zipfile never inflates a part past its declared size; deflate packs real sheets 5 to 30 times, a bomb
+# thousands of times.
+XLSX_MAX_UNPACKED = 100 * 2**20
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FROM = 2**20  # smaller parts may pack as tightly as they like
+ZIP_MAGIC = b"PK\x03\x04"
 DELIMITERS = (",", ";", "\t")  # Excel in an Indonesian locale writes ";" because "," is its decimal mark
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 QUOTED = re.compile(r'"[^"]*"')
@@ -70,7 +81,11 @@ def read_table(
     """Read the first worksheet of an XLSX file or a CSV file, told apart by content, not by name."""
     if not data:
         raise MatrixError("the file is empty", code="empty")
-    if _is_xlsx(data):
+    parts = _zip_parts(data)
+    if parts is None and data.startswith(ZIP_MAGIC):
+        raise MatrixError(f"{filename} is a damaged XLSX file (not a readable zip archive)", code="damaged")
+    if parts is not None and _is_xlsx(parts):
+        _check_unpacked_size(parts, filename)
         return _read_xlsx(data, filename, max_rows, max_columns)
     text = _decoded_text(data)
     if text is None:
@@ -78,13 +93,31 @@ def read_table(
     return _tabulate(_csv_rows(text), max_rows, max_columns)
 
 
-def _is_xlsx(data: bytes) -> bool:
+def _zip_parts(data: bytes) -> list[zipfile.ZipInfo] | None:
+    """The parts of a zip archive as its directory declares them; None when data is no readable zip."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-    except zipfile.BadZipFile:
-        return False
+            return archive.infolist()
+    # A mangled directory raises more than BadZipFile: NotImplementedError for an unknown zip version,
+    # UnicodeDecodeError (a ValueError) for a name flagged UTF-8 that is not.
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+        return None
+
+
+def _is_xlsx(parts: list[zipfile.ZipInfo]) -> bool:
+    names = {part.filename for part in parts}
     return "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names)
+
+
+def _check_unpacked_size(parts: list[zipfile.ZipInfo], filename: str) -> None:
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > XLSX_MAX_UNPACKED:
+        raise MatrixError(f"{filename} would unpack to {unpacked // 2**20} MB; at most "
+                          f"{XLSX_MAX_UNPACKED // 2**20} MB are read", code="too_big_unpacked")
+    for part in parts:
+        if part.file_size > XLSX_RATIO_FROM and part.file_size > XLSX_MAX_RATIO * part.compress_size:
+            raise MatrixError(f"{filename}: {part.filename} is packed more than {XLSX_MAX_RATIO} times over, "
+                              "which no spreadsheet program writes", code="too_big_unpacked")
 
 
 def _read_xlsx(data: bytes, filename: str, max_rows: int, max_columns: int) -> Table:
@@ -93,7 +126,7 @@ def _read_xlsx(data: bytes, filename: str, max_rows: int, max_columns: int) -> T
         try:
             sheet = workbook.worksheets[0]
             sheet.reset_dimensions()  # the stored dimensions can be wrong; read the cells that exist
-            return _tabulate(sheet.iter_rows(values_only=True), max_rows, max_columns)
+            return _tabulate(sheet.iter_rows(max_row=EXCEL_MAX_ROWS + 1, values_only=True), max_rows, max_columns)
         finally:
             workbook.close()
     except MatrixError:
@@ -146,6 +179,9 @@ def _tabulate(raw_rows: Iterable[Sequence[object]], max_rows: int, max_columns: 
     rows: list[list[object]] = []
     blank_rows_pending = 0  # held back until a filled row follows, so trailing blank rows are dropped
     for row_number, cells in enumerate(raw_rows, start=HEADER_ROW):
+        if row_number > EXCEL_MAX_ROWS:
+            raise MatrixError(f"the file has more than {max_rows} rows of answers", row=row_number,
+                              code="too_many_rows")
         width = _used_width(cells)
         if not width:
             blank_rows_pending += 1
