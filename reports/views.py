@@ -375,7 +375,7 @@ def region_dashboard(request, region_code: str):
 
 def _suggestions(request, scope: Scope):
     filters = filters_read(request.GET, services=_services_of(scope))
-    query = (request.GET.get("q") or "").strip()[:100]
+    query = (request.GET.get("q") or "").replace("\x00", "").strip()[:100]  # PostgreSQL text holds no NUL
     found = suggestions_search(unit_ids=scope.unit_ids, period=filters.period, query=query,
                                service_id=filters.service_id, channel=filters.channel or None)
     page = Paginator(found, SUGGESTIONS_PER_PAGE).get_page(request.GET.get("page"))
