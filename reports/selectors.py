@@ -12,7 +12,7 @@ from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
-from agencies.models import Population
+from agencies.models import Population, Service
 from reports.ikm import (
     SCALE, ElementTotal, IkmResult, MissingAnswers, change_is_significant, compute_ikm, ikm_confidence_interval,
 )
@@ -204,6 +204,36 @@ def respondent_profile(*, unit_ids, period: Period, service_id=None, channel=Non
         rows = responses.annotate(group=expression).values("group").annotate(n=Count("id"))
         profile[field] = {row["group"]: row["n"] for row in rows}
     return profile
+
+
+PROFILE_CHOICES = {
+    "gender": official.GENDERS,
+    "age": tuple((label, label) for _low, label in official.AGE_BANDS),
+    "education": official.EDUCATIONS,
+    "occupation": official.OCCUPATIONS,
+}
+
+
+def respondent_profile_items(*, unit_ids, period: Period, not_given: str, service_id=None,
+                             channel=None) -> dict[str, list[tuple[str, int]]]:
+    """Per profile question, (label, respondents) for each choice in order, then (not_given, respondents who
+    left it blank) when there are any."""
+    profile = respondent_profile(unit_ids=unit_ids, period=period, service_id=service_id, channel=channel)
+    items = {}
+    for question, choices in PROFILE_CHOICES.items():
+        counts = profile.get(question, {})
+        items[question] = [(str(label), counts.get(code, 0)) for code, label in choices]
+        if counts.get(""):
+            items[question].append((not_given, counts[""]))
+    return items
+
+
+def respondents_by_service_named(*, unit_ids, period: Period, channel=None, with_unit: bool) -> list[tuple[str, int]]:
+    """Respondents per service, by unit and service name, each named "unit · service" when with_unit."""
+    by_service = respondents_by_service(unit_ids=unit_ids, period=period, channel=channel)
+    services = Service.objects.filter(id__in=by_service).select_related("unit").order_by("unit__name", "name")
+    return [(f"{service.unit.name} · {service.name}" if with_unit else service.name, by_service[service.id])
+            for service in services]
 
 
 def suggestions_for(*, unit_ids, period: Period, limit: int | None = None) -> list[dict]:

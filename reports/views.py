@@ -30,12 +30,11 @@ from reports.models import FollowUpPlan
 from reports.periods import Period
 from reports.selectors import (
     Scores, answers_of, follow_up_plans_of, follow_up_review, pooled_scores, population_by_unit,
-    respondent_profile, respondents_by_channel, respondents_by_day, respondents_by_service, respondents_today,
-    sample_for, sample_pooled, samples_by_unit, scores_by_quarter, scores_by_unit, scores_change, scores_interval,
-    scores_merge, scores_rank, suggestions_search,
+    respondent_profile_items, respondents_by_channel, respondents_by_day, respondents_by_service_named,
+    respondents_today, sample_for, sample_pooled, samples_by_unit, scores_by_quarter, scores_by_unit, scores_change,
+    scores_interval, scores_merge, scores_rank, suggestions_search,
 )
 from reports.services import follow_up_plan_create, follow_up_plan_update
-from surveys import official
 from surveys.models import Channel
 
 TREND_QUARTERS = 8
@@ -177,19 +176,11 @@ def _group_context(scores: Scores, *, title: str) -> dict:
 
 def _profile_charts(scope: Scope, filters: Filters) -> list[dict]:
     period, narrowing = filters.period, {"service_id": filters.service_id, "channel": filters.channel or None}
-    profile = respondent_profile(unit_ids=scope.unit_ids, period=period, **narrowing)
-    not_given = _("Tidak mengisi")
-
-    def items(field: str, choices) -> list[tuple[str, int]]:
-        counts = profile.get(field, {})
-        found = [(str(label), counts.get(code, 0)) for code, label in choices]
-        return found + ([(not_given, counts[""])] if counts.get("") else [])
-
-    age_choices = [(label, label) for _low, label in official.AGE_BANDS]
-    by_service = respondents_by_service(unit_ids=scope.unit_ids, period=period, channel=filters.channel or None)
-    services = Service.objects.filter(id__in=by_service).select_related("unit").order_by("unit__name", "name")
-    service_items = sorted(((service.name if scope.kind == "unit" else f"{service.unit.name} · {service.name}",
-                             by_service[service.id]) for service in services), key=lambda item: -item[1])
+    items = respondent_profile_items(unit_ids=scope.unit_ids, period=period, not_given=_("Tidak mengisi"),
+                                     **narrowing)
+    by_service = respondents_by_service_named(unit_ids=scope.unit_ids, period=period, channel=filters.channel or None,
+                                              with_unit=scope.kind != "unit")
+    service_items = sorted(by_service, key=lambda item: -item[1])
     if len(service_items) > SERVICES_CHARTED:
         rest = service_items[SERVICES_CHARTED - 1:]
         service_items = service_items[:SERVICES_CHARTED - 1] + [
@@ -197,13 +188,13 @@ def _profile_charts(scope: Scope, filters: Filters) -> list[dict]:
     where = f"{scope.name}, {period.label}"
     return [
         {"title": _("Jenis kelamin"), "chart": charts.pie_chart(
-            items=items("gender", official.GENDERS), title=_("Jenis kelamin responden") + f" · {where}")},
+            items=items["gender"], title=_("Jenis kelamin responden") + f" · {where}")},
         {"title": _("Usia (tahun)"), "chart": charts.bar_chart(
-            items=items("age", age_choices), title=_("Usia responden") + f" · {where}")},
+            items=items["age"], title=_("Usia responden") + f" · {where}")},
         {"title": _("Pendidikan"), "chart": charts.bar_chart(
-            items=items("education", official.EDUCATIONS), title=_("Pendidikan responden") + f" · {where}")},
+            items=items["education"], title=_("Pendidikan responden") + f" · {where}")},
         {"title": _("Pekerjaan"), "chart": charts.bar_chart(
-            items=items("occupation", official.OCCUPATIONS), title=_("Pekerjaan responden") + f" · {where}")},
+            items=items["occupation"], title=_("Pekerjaan responden") + f" · {where}")},
         {"title": _("Jenis layanan"), "chart": charts.bar_chart(
             items=service_items, title=_("Jenis layanan yang diterima") + f" · {where}")},
     ]

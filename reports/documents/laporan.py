@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from agencies.models import Service, ServiceUnit
+from agencies.models import ServiceUnit
 from reports.documents import charts
 from reports.documents.common import (
     DocumentScope, count, date_text, element_rows, grade_rows, percent, render_pdf, result_summary, scores_for_scope,
@@ -13,10 +13,9 @@ from reports.documents.common import (
 from reports.documents.plans import plans_for
 from reports.periods import Period
 from reports.selectors import (
-    Sample, Scores, respondent_profile, respondents_by_channel, respondents_by_service, sample_for, scores_by_unit,
-    suggestions_for,
+    Sample, Scores, respondent_profile_items, respondents_by_channel, respondents_by_service_named, sample_for,
+    scores_by_unit, suggestions_for,
 )
-from surveys import official
 from surveys.models import Channel
 
 SUGGESTIONS_SHOWN = 60
@@ -27,11 +26,11 @@ NATIONAL_BASIS = (
     "Peraturan Pemerintah Nomor 96 Tahun 2012 tentang Pelaksanaan Undang-Undang Nomor 25 Tahun 2009 "
     "tentang Pelayanan Publik",
 )
-PROFILE_TABLES = (
-    ("gender", "Jenis Kelamin", official.GENDERS),
-    ("age", "Usia (tahun)", tuple((label, label) for _low, label in official.AGE_BANDS)),
-    ("education", "Pendidikan Terakhir", official.EDUCATIONS),
-    ("occupation", "Pekerjaan Utama", official.OCCUPATIONS),
+PROFILE_TITLES = (
+    ("gender", "Jenis Kelamin"),
+    ("age", "Usia (tahun)"),
+    ("education", "Pendidikan Terakhir"),
+    ("occupation", "Pekerjaan Utama"),
 )
 
 
@@ -44,17 +43,11 @@ def sample_summary(sample: Sample) -> dict:
 
 def profile_tables(*, unit_ids, period: Period, respondents: int) -> list[dict]:
     """Karakteristik / indikator / jumlah / persentase, one table per characteristic."""
-    profile = respondent_profile(unit_ids=unit_ids, period=period)
-    tables = []
-    for field, title, choices in PROFILE_TABLES:
-        counts = profile.get(field, {})
-        rows = [{"label": str(label), "count": count(counts.get(code, 0)), "value": counts.get(code, 0),
-                 "percent": percent(counts.get(code, 0), respondents)} for code, label in choices]
-        if counts.get(""):
-            rows.append({"label": "Tidak mengisi", "count": count(counts[""]), "value": counts[""],
-                         "percent": percent(counts[""], respondents)})
-        tables.append({"field": field, "title": title, "rows": rows})
-    return tables
+    items = respondent_profile_items(unit_ids=unit_ids, period=period, not_given="Tidak mengisi")
+    return [{"field": field, "title": title,
+             "rows": [{"label": label, "count": count(n), "value": n, "percent": percent(n, respondents)}
+                      for label, n in items[field]]}
+            for field, title in PROFILE_TITLES]
 
 
 def channel_rows(*, unit_ids, period: Period, respondents: int) -> list[dict]:
@@ -64,11 +57,8 @@ def channel_rows(*, unit_ids, period: Period, respondents: int) -> list[dict]:
 
 
 def service_rows(*, scope: DocumentScope, period: Period, respondents: int) -> list[dict]:
-    by_service = respondents_by_service(unit_ids=scope.unit_ids, period=period)
-    services = Service.objects.filter(id__in=by_service).select_related("unit").order_by("unit__name", "name")
-    return [{"label": service.name if scope.unit else f"{service.unit.name} · {service.name}",
-             "count": count(by_service[service.id]), "percent": percent(by_service[service.id], respondents)}
-            for service in services]
+    named = respondents_by_service_named(unit_ids=scope.unit_ids, period=period, with_unit=scope.unit is None)
+    return [{"label": label, "count": count(n), "percent": percent(n, respondents)} for label, n in named]
 
 
 def analysis(rows: list[dict]) -> dict:
