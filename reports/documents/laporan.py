@@ -11,6 +11,7 @@ from reports.documents.common import (
     scores_of_questionnaire,
 )
 from reports.documents.plans import plans_for
+from reports.ikm import IkmResult
 from reports.periods import Period
 from reports.selectors import (
     Sample, Scores, respondent_profile_items, respondents_by_channel, respondents_by_service_named, sample_for,
@@ -61,13 +62,13 @@ def service_rows(*, scope: DocumentScope, period: Period, respondents: int) -> l
     return [{"label": label, "count": count(n), "percent": percent(n, respondents)} for label, n in named]
 
 
-def analysis(rows: list[dict]) -> dict:
-    """The weakest elements (lowest NRR, questionnaire order on ties) and the strongest one."""
-    scored = [row for row in rows if row["score"] is not None]
-    if not scored:
+def analysis(rows: list[dict], result: IkmResult | None) -> dict:
+    """The weakest elements (the engine's lowest_elements) and the strongest one, as element rows."""
+    if result is None:
         return {"weakest": [], "strongest": None}
-    ordered = sorted(scored, key=lambda row: row["score"].nrr)
-    return {"weakest": ordered[:WEAKEST], "strongest": max(scored, key=lambda row: row["score"].nrr)}
+    by_code = {row["code"]: row for row in rows}
+    return {"weakest": [by_code[element.code] for element in result.lowest_elements(WEAKEST)],
+            "strongest": by_code[max(result.elements, key=lambda element: element.nrr).code]}
 
 
 def trend(*, scope: DocumentScope, period: Period, questionnaire_id: int | None) -> list[dict]:
@@ -89,7 +90,7 @@ def unit_rows(*, scope: DocumentScope, period: Period) -> list[dict]:
 def group_context(scores: Scores) -> dict:
     rows = element_rows(scores)
     return {"questionnaire": scores.questionnaire, "elements": rows, "summary": result_summary(scores),
-            "analysis": analysis(rows), "chart": charts.elements_chart(rows, scores.questionnaire.rules)}
+            "analysis": analysis(rows, scores.result), "chart": charts.elements_chart(rows, scores.questionnaire.rules)}
 
 
 def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
