@@ -219,7 +219,7 @@ def _unit_rows(scope: Scope, filters: Filters, per_unit: dict[int, Scores]) -> l
 def _agency_rows(scope: Scope, filters: Filters, per_unit: dict[int, Scores]) -> list[dict]:
     """Each agency of the region pooled over its units and its sub-agencies' units, as its dashboard does."""
     populations = population_by_unit(unit_ids=scope.unit_ids, period=filters.period)
-    agencies = list(Agency.objects.filter(region=scope.region).order_by("name"))
+    agencies = list(Agency.objects.filter(region=scope.region).select_related("parent").order_by("name"))
     children, own_units = {}, {}
     for agency in agencies:
         children.setdefault(agency.parent_id, []).append(agency.id)
