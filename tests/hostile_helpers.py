@@ -4,6 +4,7 @@ import json
 import re
 from collections import Counter
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from surveys.models import Answer, Response
@@ -88,3 +89,9 @@ def assert_nothing_half_written(before: tuple[int, int], *, stored: int):
     if not stored:
         assert answers == before[1]
     assert tallies_differences() == []
+
+
+def hostile_settings(max_examples: int):
+    """Bounded runs for the hostile-input tests, so the suite stays quick; fixtures are reset by the tests."""
+    return settings(max_examples=max_examples, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

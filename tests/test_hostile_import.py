@@ -14,19 +14,18 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from surveys.imports import ImportRefused, import_file_check
 from surveys.models import ImportBatch
-from tests.hostile_helpers import NASTY, Tried, assert_nothing_half_written, stored_counts
+from tests.hostile_helpers import NASTY, Tried, assert_nothing_half_written, hostile_settings, stored_counts
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                           HealthCheck.too_slow])
+HOSTILE = hostile_settings(50)
 HEADER = ["tanggal", "layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan",
           *[f"U{i}" for i in range(1, 10)], "saran"]
 TRIED = Tried("spreadsheet import")

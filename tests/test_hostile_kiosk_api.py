@@ -7,13 +7,14 @@ import uuid
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from surveys.api import BODY_LIMIT
 from surveys.kiosk import kiosk_create
 from surveys.models import Response
 from tests.hostile_helpers import (
+    hostile_settings,
     JSON_VALUE,
     NASTY,
     RAW_BODY,
@@ -28,8 +29,7 @@ from tests.hostile_helpers import (
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/responses"
-HOSTILE = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                           HealthCheck.too_slow])
+HOSTILE = hostile_settings(80)
 FIELD_PATHS = {"key", "service", "answered_at", "profile", "profile.gender", "profile.age", "profile.education",
                "profile.occupation", "answers", "suggestion", "body"}
 CODES = [f"U{i}" for i in range(1, 10)]

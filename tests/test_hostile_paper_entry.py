@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.hostile_helpers import (
+    hostile_settings,
     JSON_VALUE,
     NASTY,
     RAW_BODY,
@@ -24,8 +25,7 @@ from tests.hostile_helpers import (
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                           HealthCheck.too_slow])
+HOSTILE = hostile_settings(60)
 CODES = [f"U{i}" for i in range(1, 10)]
 CELLS = ["key", "date", "service", "gender", "age", "education", "occupation", *CODES, "suggestion"]
 TRIED = Tried("paper entry")

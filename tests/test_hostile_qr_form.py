@@ -8,12 +8,13 @@ import pytest
 from django.core import signing
 from django.core.cache import cache
 from django.test import Client
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from surveys.models import Response
 from surveys.qr import FORM_SALT
 from tests.hostile_helpers import (
+    hostile_settings,
     JSON_VALUE,
     RAW_BODY,
     SURROGATES,
@@ -26,8 +27,7 @@ from tests.hostile_helpers import (
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                           HealthCheck.too_slow])
+HOSTILE = hostile_settings(80)
 CODES = [f"U{i}" for i in range(1, 10)]
 FIELD_PATHS = {"key", "service", "answered_at", "profile", "profile.gender", "profile.age", "profile.education",
                "profile.occupation", "answers", "suggestion", "body", "form_token"}
