@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "agencies",
     "surveys",
     "reports",
+    "monev",
+    "campaigns",
+    "pulse",
 ]
 
 MIDDLEWARE = [

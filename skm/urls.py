@@ -18,4 +18,7 @@ urlpatterns = [
     path("kelola/", include("agencies.urls")),
     path("dokumen/", include("reports.urls_documents")),
     path("hasil/", include("reports.urls_public")),
+    path("monev/", include("monev.urls")),
+    path("kampanye/", include("campaigns.urls")),
+    path("denyut/", include("pulse.urls")),
 ]

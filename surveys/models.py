@@ -106,12 +106,18 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class KioskMode(models.TextChoices):
+    SURVEY = "survey", _("Survei SKM lengkap")
+    PULSE = "pulse", _("Denyut harian (satu pertanyaan)")
+
+
 class Kiosk(models.Model):
     """A tablet paired to one service unit. Only a hash of its token is stored."""
 
     unit = models.ForeignKey("agencies.ServiceUnit", verbose_name=_("unit layanan"), on_delete=models.CASCADE,
                              related_name="kiosks")
     name = models.CharField(_("nama"), max_length=100)
+    mode = models.CharField(_("mode"), max_length=10, choices=KioskMode.choices, default=KioskMode.SURVEY)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
