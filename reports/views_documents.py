@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agencies.selectors import get_agency_for_user, get_region_for_user, get_unit_for_user
-from reports.documents.common import DocumentScope, PdfUnavailable
+from reports.documents.common import DocumentScope, PdfUnavailable, document_language
 from reports.documents.evaluation import evaluation_pdf
 from reports.documents.generated import document_request, documents_for_user
 from reports.documents.laporan import laporan_pdf
@@ -63,7 +63,8 @@ def _pdf(request, builder, slug: str, **codes):
     scope = _scope(request, **codes)
     try:
         period = _period(request)
-        data = builder(scope=scope, period=period)
+        with document_language():
+            data = builder(scope=scope, period=period)
     except BadPeriod as problem:
         return _bad_period(request, problem)
     except PdfUnavailable:
@@ -82,7 +83,8 @@ def _xlsx(request, writer, slug: str, **codes):
     except BadPeriod as problem:
         return _bad_period(request, problem)
     out = tempfile.TemporaryFile()
-    writer(scope=scope, period=period, out=out)
+    with document_language():
+        writer(scope=scope, period=period, out=out)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=f"{slug}-{scope.code}-{period.slug}.xlsx",
                         content_type=XLSX)

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.kiosk import kiosk_create
-from tests.factories import sign_in, submit
+from tests.factories import local, sign_in, submit
 
 CATALOG = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
@@ -251,3 +251,19 @@ def test_it_gives_the_kiosk_page_its_texts_in_both_languages(english_compiled):
     # Every text the page switches to is English, not the Indonesian source shown again.
     same = [key for key in texts["id"] if texts["id"][key] == texts["en"][key]]
     assert same == [], same
+
+
+@pytest.mark.django_db
+def test_documents_downloaded_from_an_english_session_stay_indonesian(world, english_compiled):
+    from tests.documents_helpers import pdf_text
+
+    for number in range(3):
+        submit(world.unit, world.service, [3] * 9, gender="L", age=40, education="SMA", occupation="Swasta",
+               answered_at=local(2026, 7, 6 + number))
+    english = Client()
+    switch_language(english, english.get("/accounts/login/").content.decode(), "en")
+    sign_in(english, world.operator.username)
+    response = english.get(reverse("documents:unit-laporan", args=[world.unit.code]), {"period": "2026-Q3"})
+    assert response.status_code == 200
+    text, _pages = pdf_text(b"".join(response.streaming_content) if response.streaming else response.content)
+    assert "Laki-laki" in text and "Male" not in text

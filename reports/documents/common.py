@@ -92,8 +92,13 @@ class PdfUnavailable(RuntimeError):
     """WeasyPrint or the Pango library it needs is not installed on this server."""
 
 
+def document_language():
+    """Documents are Indonesian whatever language the screen uses: build them, labels included, in this."""
+    return translation.override("id")
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
-    with translation.override("id"):  # documents are Indonesian whatever language the screen uses
+    with document_language():
         html = render_to_string(template_name, context)
     try:
         from weasyprint import HTML  # imported here so the app starts on a machine without Pango

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agencies.selectors import administered_regions, agencies_for_user, units_for_user
-from reports.documents.common import DocumentScope
+from reports.documents.common import DocumentScope, document_language
 from reports.documents.recap import recap_pdf, recap_xlsx_write
 from reports.documents.workbooks import responses_export_write
 from reports.models import GeneratedDocument
@@ -46,7 +46,7 @@ def document_build(*, document: GeneratedDocument) -> None:
     progress = _progress(document)
     scope_name = (document.region or document.agency or document.unit).code
     name = f"{document.kind.replace('_', '-')}-{scope_name}-{period.slug}.{EXTENSIONS[document.kind]}"
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryFile() as out, document_language():
         if document.kind == GeneratedDocument.Kind.RECAP_XLSX:
             recap_xlsx_write(region=document.region, period=period, out=out, progress=progress)
         elif document.kind == GeneratedDocument.Kind.RECAP_PDF:
