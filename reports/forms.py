@@ -139,7 +139,7 @@ class FollowUpPlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.quarter = quarter
         self.fields["element"].queryset = unit.questionnaire.elements.order_by("position")
-        self.fields["element"].label_from_instance = lambda element: f"{element.code} {element.name}"
+        self.fields["element"].label_from_instance = lambda element: f"{element.code} {element.name_shown}"
         choices = quarter_choices(start=quarter)
         if self.instance.pk:
             current = Period.quarter(self.instance.due_year, self.instance.due_quarter)

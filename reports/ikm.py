@@ -12,6 +12,8 @@ from decimal import Decimal
 from fractions import Fraction
 from statistics import NormalDist
 
+from django.utils import translation
+
 SCORES = (1, 2, 3, 4)
 SCALE = 25  # turns the 1..4 index into the published 25..100 value
 LOWEST_CONVERTED = Decimal("25.00")
@@ -36,6 +38,11 @@ class Grade:
     letter: str
     performance: str
     performance_en: str
+
+    @property
+    def performance_shown(self) -> str:
+        """The label in the language of the screen; documents are built in Indonesian."""
+        return self.performance_en if translation.get_language() == "en" else self.performance
 
 
 GRADE_A = Grade("A", "Sangat Baik", "Very good")

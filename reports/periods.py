@@ -3,9 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext, gettext_noop
+
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-             "Oktober", "November", "Desember")
+MONTHS_ID = (  # marked for the catalog; documents keep them Indonesian, screens translate them
+    gettext_noop("Januari"), gettext_noop("Februari"), gettext_noop("Maret"), gettext_noop("April"),
+    gettext_noop("Mei"), gettext_noop("Juni"), gettext_noop("Juli"), gettext_noop("Agustus"),
+    gettext_noop("September"), gettext_noop("Oktober"), gettext_noop("November"), gettext_noop("Desember"),
+)
 KINDS = ("month", "quarter", "semester", "year", "custom")
 
 
@@ -99,21 +104,22 @@ class Period:
 
     @property
     def label(self) -> str:
-        """The period as Indonesian documents write it, e.g. "Triwulan III 2026"."""
+        """The period as documents write it, e.g. "Triwulan III 2026" (in the active language)."""
         if self.kind == "month":
-            return f"{MONTHS_ID[self.start.month - 1]} {self.year}"
+            return f"{gettext(MONTHS_ID[self.start.month - 1])} {self.year}"
+        numbered = {"roman": ROMAN.get(self.number), "year": self.year}
         if self.kind == "quarter":
-            return f"Triwulan {ROMAN[self.number]} {self.year}"
+            return gettext("Triwulan %(roman)s %(year)s") % numbered
         if self.kind == "semester":
-            return f"Semester {ROMAN[self.number]} {self.year}"
+            return gettext("Semester %(roman)s %(year)s") % numbered
         if self.kind == "year":
-            return f"Tahun {self.year}"
-        return f"{self.start:%d-%m-%Y} s.d. {self.end:%d-%m-%Y}"
+            return gettext("Tahun %(year)s") % numbered
+        return gettext("%(start)s s.d. %(end)s") % {"start": f"{self.start:%d-%m-%Y}", "end": f"{self.end:%d-%m-%Y}"}
 
     @property
     def short_label(self) -> str:
         if self.kind == "quarter":
-            return f"TW {ROMAN[self.number]} {self.year}"
+            return gettext("TW %(roman)s %(year)s") % {"roman": ROMAN[self.number], "year": self.year}
         return self.label
 
     @property

@@ -152,7 +152,8 @@ def home(request):
 
 def _element_rows(scores: Scores) -> list[dict]:
     converted = scores.element_converted
-    bars = [charts.ElementBar(element.code, element.name, converted.get(element.id)) for element in scores.elements]
+    bars = [charts.ElementBar(element.code, element.name_shown, converted.get(element.id))
+            for element in scores.elements]
     weakest = charts.lowest_codes(bars, WEAKEST)
     rows = []
     for element, total in zip(scores.elements, scores.totals, strict=True):
@@ -167,7 +168,7 @@ def _element_rows(scores: Scores) -> list[dict]:
 
 def _group_context(scores: Scores, *, title: str) -> dict:
     rows = _element_rows(scores)
-    bars = [charts.ElementBar(row["element"].code, row["element"].name, row["converted"]) for row in rows]
+    bars = [charts.ElementBar(row["element"].code, row["element"].name_shown, row["converted"]) for row in rows]
     return {"scores": scores, "result": scores.result, "rows": rows,
             "weakest": sorted((row for row in rows if row["weak"]), key=lambda row: row["converted"]),
             "chart": charts.element_chart(bars=bars, regulation=scores.questionnaire.rules, title=title,

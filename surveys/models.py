@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import RespondentType
@@ -72,6 +73,11 @@ class Element(models.Model):
     label_en_2 = models.CharField(_("jawaban 2 (Inggris)"), max_length=60)
     label_en_3 = models.CharField(_("jawaban 3 (Inggris)"), max_length=60)
     label_en_4 = models.CharField(_("jawaban 4 (Inggris)"), max_length=60)
+
+    @property
+    def name_shown(self) -> str:
+        """The name in the language of the screen; documents are built in Indonesian."""
+        return self.name_en if translation.get_language() == "en" and self.name_en else self.name
 
     class Meta:
         ordering = ["questionnaire", "position"]

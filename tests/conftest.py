@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connections
+from django.utils import translation
 
 from tests.factories import make_agency, make_region, make_service, make_unit, make_user
 
@@ -30,6 +31,9 @@ def _tasks_run_at_once(settings, tmp_path):
     # A fast hasher: the tests create many users; real hashing is Django's own concern.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    # A request in English leaves the thread's language active; the next test starts in the default again.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def pytest_addoption(parser):

@@ -162,12 +162,12 @@ def test_it_switches_the_login_page_to_english_and_back(english_compiled):
 INDONESIAN_ON_THE_DASHBOARD = [
     "Indeks Kepuasan Masyarakat", "Responden dan sampel minimal", "Nilai per unsur", "Saring data",
     "Profil responden", "Saran terbaru", "Rencana tindak lanjut", "Beranda", "Dasbor", "Keluar", "Peringkat",
-    "Tren IKM delapan triwulan", "Hari ini",
+    "Tren IKM delapan triwulan", "Hari ini", "Triwulan", "Sangat Baik", "U1 Persyaratan",
 ]
 ENGLISH_ON_THE_DASHBOARD = [
     "Public Satisfaction Index", "Respondents and minimum sample", "Score per element", "Filter data",
     "Respondent profile", "Latest suggestions", "Follow-up plan", "Home", "Dashboard", "Sign out", "Rank",
-    "IKM trend over eight quarters", "Today",
+    "IKM trend over eight quarters", "Today", "Quarter", "Very good", "U1 Requirements",
 ]
 
 
