@@ -7,7 +7,7 @@ from agencies.models import Agency, AuditEvent, Population, Region, Service, Ser
 from agencies.services import staff_role_grant, staff_role_revoke
 
 
-class ViewOnlyAdmin(admin.ModelAdmin):
+class ViewOnly:
     """Rows written only by services (responses and tallies, imports, the audit log): shown, never edited here."""
 
     def has_add_permission(self, request, obj=None):
@@ -18,6 +18,10 @@ class ViewOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ViewOnlyAdmin(ViewOnly, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Region)

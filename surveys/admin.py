@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.admin import ViewOnlyAdmin
+from agencies.admin import ViewOnly, ViewOnlyAdmin
 from agencies.audit import audit_record
 from agencies.models import AuditEvent
 from surveys.kiosk import kiosk_create, kiosk_link, kiosk_revoke
@@ -85,7 +85,7 @@ def _audit_questionnaire(questionnaire: Questionnaire, actor):
                  questionnaire=questionnaire.code)
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(ViewOnly, admin.TabularInline):
     model = Answer
     fields = ["element", "value"]
     readonly_fields = fields
@@ -95,15 +95,6 @@ class AnswerInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("element")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ExcludedFilter(admin.SimpleListFilter):
