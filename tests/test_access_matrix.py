@@ -18,6 +18,8 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
 from agencies.models import Agency, Region, ServiceUnit, StaffRole
+from campaigns.models import Campaign
+from campaigns.services import campaign_save
 from reports.models import FollowUpPlan, GeneratedDocument
 from surveys.models import Kiosk
 from tests.factories import local, make_user, submit
@@ -122,6 +124,13 @@ def _kiosk_in(target) -> int:
     return kiosk.pk
 
 
+def _campaign_in(target) -> int:
+    unit = _unit_in(target)
+    campaign = Campaign(region=unit.agency.region, name="Kampanye uji", start=local(2026, 5, 4).date(),
+                        end=local(2026, 5, 15).date(), target_fixed=50)
+    return campaign_save(campaign=campaign, units=[unit], service_names=[unit.services.first().name], by=None).pk
+
+
 def _document_in(target):
     document = GeneratedDocument.objects.create(
         kind=GeneratedDocument.Kind.RESPONSES_XLSX, unit=_unit_in(target), period="2026-Q2",
@@ -140,9 +149,10 @@ FILLERS = {
     "role_id": _role_in,
     "response_id": _response_in,
     "document_id": _document_in,
+    "campaign_id": _campaign_in,
 }
 # The scope an object kwarg belongs to when the URL has no scope kwarg of its own.
-OWN_SCOPE = {"document_id": "unit"}
+OWN_SCOPE = {"document_id": "unit", "campaign_id": "unit"}
 
 
 def _scope_kind(url: StaffUrl) -> str | None:
