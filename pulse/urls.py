@@ -1,5 +1,11 @@
 from django.urls import path
 
+from pulse import views
+
 app_name = "pulse"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("unit/<slug:unit_code>/", views.board, name="board"),
+    # The waiting room's TV: authenticated by a kiosk token in the link's fragment, not by a staff login.
+    path("layar/", views.wall, name="wall"),
+]

@@ -21,4 +21,5 @@ urlpatterns = [
     path("monev/", include("monev.urls")),
     path("kampanye/", include("campaigns.urls")),
     path("denyut/", include("pulse.urls")),
+    path("", include("pulse.urls_api")),
 ]

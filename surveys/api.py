@@ -88,7 +88,7 @@ def store_response(data: dict, *, form, channel: str, **extra) -> tuple[int, boo
     return response_id, created, str(new.key)
 
 
-def _kiosk_from(request):
+def kiosk_from_request(request):
     """The authenticated kiosk and its token, or ApiError 401 (missing/unknown) or 403 (revoked)."""
     scheme, _sep, token = request.META.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
     token = token.strip()
@@ -104,7 +104,7 @@ def _kiosk_from(request):
     return auth, token
 
 
-def _no_store(response):
+def no_store(response):
     response["Cache-Control"] = "no-store"
     return response
 
@@ -114,12 +114,12 @@ def _no_store(response):
 def kiosk_detail(request):
     """GET /api/v1/kiosk: what an offline kiosk caches to show the form."""
     try:
-        auth, token = _kiosk_from(request)
+        auth, token = kiosk_from_request(request)
     except ApiError as error:
-        return _no_store(error.response())
+        return no_store(error.response())
     kiosk_touch(auth=auth, token=token)
-    payload = {**survey_payload(unit_id=auth.unit_id), "kiosk": {"name": auth.name}}
-    return _no_store(JsonResponse(payload))
+    payload = {**survey_payload(unit_id=auth.unit_id), "kiosk": {"name": auth.name}, "mode": auth.mode}
+    return no_store(JsonResponse(payload))
 
 
 @csrf_exempt
@@ -127,13 +127,13 @@ def kiosk_detail(request):
 def response_create(request):
     """POST /api/v1/responses: store one survey; a known key answers 200 with the stored id."""
     try:
-        auth, token = _kiosk_from(request)
+        auth, token = kiosk_from_request(request)
         data = read_json(request)
         with citizen_language(data):
             response_id, created, key = store_response(
                 data, form=unit_form_cached(unit_id=auth.unit_id), channel=Channel.KIOSK, kiosk_id=auth.kiosk_id)
     except ApiError as error:
-        return _no_store(error.response())
+        return no_store(error.response())
     kiosk_touch(auth=auth, token=token)
-    return _no_store(JsonResponse({"id": response_id, "key": key, "created": created},
-                                  status=201 if created else 200))
+    return no_store(JsonResponse({"id": response_id, "key": key, "created": created},
+                                 status=201 if created else 200))

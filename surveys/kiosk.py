@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from agencies.audit import audit_record
 from agencies.models import Service, ServiceUnit
 from surveys import official
-from surveys.models import Kiosk, _hash_token
+from surveys.models import Kiosk, KioskMode, _hash_token
 from surveys.validation import UnitForm
 
 KIOSK_CACHE_SECONDS = 5
@@ -23,6 +24,8 @@ FORM_CACHE_SECONDS = 30
 # last_seen_at is written at most this often per kiosk, not on every request.
 SEEN_EVERY = timedelta(minutes=1)
 TOKEN_MAX_LENGTH = 200
+# Not yet among AuditEvent.Action's labelled choices (that needs a migration of agencies); stored as is.
+KIOSK_MODE_CHANGED = "kiosk_mode_changed"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class KioskAuth:
     revoked: bool
     unit_active: bool
     last_seen_at: datetime | None
+    mode: str = KioskMode.SURVEY
 
 
 def _kiosk_cache_key(token_hash: str) -> str:
@@ -46,9 +50,9 @@ def kiosk_link(*, base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/kiosk/#{token}"
 
 
-def kiosk_create(*, unit: ServiceUnit, name: str, by=None) -> tuple[Kiosk, str]:
+def kiosk_create(*, unit: ServiceUnit, name: str, by=None, mode: str = KioskMode.SURVEY) -> tuple[Kiosk, str]:
     """Register a tablet for a unit; returns the kiosk and its clear token, which is never stored."""
-    kiosk = Kiosk(unit=unit, name=name.strip(), created_by=by)
+    kiosk = Kiosk(unit=unit, name=name.strip(), created_by=by, mode=mode)
     token = kiosk.issue_token()
     kiosk.save()
     return kiosk, token
@@ -60,6 +64,23 @@ def kiosk_revoke(*, kiosk: Kiosk) -> Kiosk:
         kiosk.revoked_at = timezone.now()
         kiosk.save(update_fields=["revoked_at"])
     # Now, and again after the commit, so a request in between cannot cache the row as it was before.
+    cache.delete(_kiosk_cache_key(kiosk.token_hash))
+    transaction.on_commit(lambda: cache.delete(_kiosk_cache_key(kiosk.token_hash)))
+    return kiosk
+
+
+def kiosk_mode_set(*, kiosk: Kiosk, mode: str, by=None) -> Kiosk:
+    """Switch the kiosk between the full survey and the daily pulse; the tablet shows the new screen the
+    next time it loads the kiosk page. Audited."""
+    if mode not in KioskMode.values:
+        raise ValueError(f"unknown kiosk mode {mode!r}")
+    if kiosk.mode == mode:
+        return kiosk
+    previous, kiosk.mode = kiosk.mode, mode
+    with transaction.atomic():
+        kiosk.save(update_fields=["mode"])
+        audit_record(actor=by, action=KIOSK_MODE_CHANGED, target=kiosk, region=kiosk.unit.agency.region,
+                     unit=kiosk.unit.code, kiosk=kiosk.id, before=previous, after=mode)
     cache.delete(_kiosk_cache_key(kiosk.token_hash))
     transaction.on_commit(lambda: cache.delete(_kiosk_cache_key(kiosk.token_hash)))
     return kiosk
@@ -78,7 +99,7 @@ def kiosk_authenticate(*, token: str) -> KioskAuth | None:
         if kiosk is None:
             return None
         auth = KioskAuth(kiosk_id=kiosk.id, unit_id=kiosk.unit_id, name=kiosk.name, revoked=kiosk.is_revoked,
-                         unit_active=kiosk.unit.is_active, last_seen_at=kiosk.last_seen_at)
+                         unit_active=kiosk.unit.is_active, last_seen_at=kiosk.last_seen_at, mode=kiosk.mode)
         cache.set(key, auth, KIOSK_CACHE_SECONDS)
     return auth
 
@@ -185,6 +206,15 @@ PAGE_TEXTS = {
     "retry": _("Coba lagi"),
     "reload": _("Muat ulang halaman"),
     "anonymous": _("Tanpa nama: kami tidak mencatat identitas Anda."),
+    # The daily pulse screen (docs/pulse.md).
+    "pulse_title": _("Denyut Kepuasan Harian"),
+    "pulse_question": _("Bagaimana kepuasan Anda terhadap pelayanan hari ini?"),
+    "pulse_hint": _("Sentuh salah satu wajah."),
+    "pulse_1": _("Sangat tidak puas"),
+    "pulse_2": _("Tidak puas"),
+    "pulse_3": _("Puas"),
+    "pulse_4": _("Sangat puas"),
+    "pulse_thanks": _("Terima kasih atas penilaian Anda!"),
 }
 
 

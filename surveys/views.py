@@ -19,8 +19,8 @@ from agencies.models import Service, ServiceUnit
 from agencies.selectors import get_unit_for_user
 from surveys.api import ApiError, citizen_language, read_json
 from surveys.forms import KioskCreateForm
-from surveys.kiosk import kiosk_create, kiosk_link, kiosk_revoke, page_texts, survey_payload
-from surveys.models import Kiosk
+from surveys.kiosk import kiosk_create, kiosk_link, kiosk_mode_set, kiosk_revoke, page_texts, survey_payload
+from surveys.models import Kiosk, KioskMode
 from surveys.poster import poster_pdf, qr_svg
 from surveys.qr import HONEYPOT, form_token_issue, qr_rate_check, qr_response_submit
 from surveys.ratelimit import client_hash, client_ip
@@ -39,7 +39,8 @@ def kiosk_page(request):
     """The kiosk app. It reads its token from the link's fragment and talks to the API only."""
     return _survey_page(request, {
         "mode": "kiosk",
-        "api": {"kiosk": reverse("surveys:api_kiosk"), "responses": reverse("surveys:api_responses")},
+        "api": {"kiosk": reverse("surveys:api_kiosk"), "responses": reverse("surveys:api_responses"),
+                "pulse": reverse("pulse_api:create")},
         "sw": reverse("surveys:kiosk_sw"), "scope": reverse("surveys:kiosk"),
     })
 
@@ -117,13 +118,16 @@ def kiosk_list(request, unit_code: str):
     created = None
     form = KioskCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        kiosk, token = kiosk_create(unit=unit, name=form.cleaned_data["name"], by=request.user)
+        kiosk, token = kiosk_create(unit=unit, name=form.cleaned_data["name"], by=request.user,
+                                    mode=form.cleaned_data["mode"])
         link = kiosk_link(base_url=request.build_absolute_uri("/"), token=token)
-        created = {"kiosk": kiosk, "link": link, "token": token, "qr": qr_svg(link, scale=5)}
+        created = {"kiosk": kiosk, "link": link, "token": token, "qr": qr_svg(link, scale=5),
+                   "wall": request.build_absolute_uri(reverse("pulse:wall")) + "#" + token}
         form = KioskCreateForm()
     return render(request, "surveys/kiosk_list.html", {
         "unit": unit, "form": form, "created": created,
         "kiosks": Kiosk.objects.filter(unit=unit).order_by("revoked_at", "name"),
+        "modes": KioskMode.choices,
         "links": _public_links(request, unit),
     })
 
@@ -136,6 +140,22 @@ def kiosk_revoke_view(request, unit_code: str, kiosk_id: int):
     kiosk_revoke(kiosk=kiosk)
     messages.success(request, _("Kios “%(name)s” dicabut; kiriman berikutnya darinya ditolak.")
                      % {"name": kiosk.name})
+    return redirect("surveys:kiosks", unit_code=unit.code)
+
+
+@login_required
+@require_POST
+def kiosk_mode_view(request, unit_code: str, kiosk_id: int):
+    """Switch a kiosk between the full survey and the daily pulse (audited)."""
+    unit = get_unit_for_user(request.user, unit_code)
+    kiosk = get_object_or_404(Kiosk, pk=kiosk_id, unit=unit, revoked_at__isnull=True)
+    mode = request.POST.get("mode", "")
+    if mode not in KioskMode.values:
+        messages.error(request, _("Pilih mode kios: survei lengkap atau denyut harian."))
+    else:
+        kiosk_mode_set(kiosk=kiosk, mode=mode, by=request.user)
+        messages.success(request, _("Kios “%(name)s” kini dalam mode %(mode)s. Muat ulang halaman kios di tablet.")
+                         % {"name": kiosk.name, "mode": KioskMode(mode).label})
     return redirect("surveys:kiosks", unit_code=unit.code)
 
 

@@ -27,8 +27,10 @@ from tests.factories import local, make_user, submit
 pytestmark = pytest.mark.django_db
 
 # Pages anybody may open: the admin (superusers only, tested by Django), the citizens' kiosk and QR survey,
-# the kiosk API, the public results, language switch, sign-in/out, the health check and static files.
-PUBLIC_PREFIXES = ("admin/", "i18n/", "accounts/", "kiosk/", "s/", "api/", "hasil/", "health", "static/", "media/")
+# the kiosk API, the public results, language switch, sign-in/out, the health check and static files; and the
+# pulse wall display, which a kiosk token in its link's fragment authenticates like the kiosk.
+PUBLIC_PREFIXES = ("admin/", "i18n/", "accounts/", "kiosk/", "s/", "api/", "hasil/", "health", "static/", "media/",
+                   "denyut/layar/")
 # Namespaces whose pages change a unit's or agency's set-up: only agency and region admins manage.
 MANAGEMENT_NAMESPACES = {"agencies"}
 SCOPE_KWARGS = ("unit_code", "agency_code", "region_code")

@@ -2,6 +2,8 @@
  *
  * Kiosk mode: the token comes from the link's fragment and is kept in localStorage; the form comes from
  * GET /api/v1/kiosk (kept for reloads while offline); answers go to POST /api/v1/responses.
+ * A kiosk whose payload says mode "pulse" shows the daily pulse instead (docs/pulse.md): four faces, one
+ * tap, posted to POST /api/v1/pulse through the same queue (each queued item carries its own URL).
  * Public mode: the form comes with the page and answers go back to the page's URL.
  * Either way an answer is first written to IndexedDB with a UUID made here and the citizen's own time,
  * then sent oldest first. The server stores a key once, so sending again is always safe.
@@ -14,8 +16,10 @@
   var timing = window.SKM_SURVEY_TIMING || {}; // tests shorten the waits
 
   var KIOSK = cfg.mode === "kiosk";
+  var PULSE = false; // set from the kiosk's payload
   var DEFAULT_LANG = "id";
   var THANKS_SECONDS = timing.thanks || 8;
+  var PULSE_THANKS_MS = timing.pulseThanks || 2500;
   var IDLE_SECONDS = timing.idle || 90;
   var IDLE_WARNING_SECONDS = Math.min(15, Math.floor(IDLE_SECONDS / 2));
   var SEND_TIMEOUT_MS = 10000;
@@ -32,6 +36,7 @@
   var current = 0;
   var touched = false;
   var submitting = false;
+  var pulseTimer = null;
   var lastActivity = Date.now();
   var thanksTimer = null;
   var reachable = null;
@@ -454,9 +459,8 @@
   /* ---------- screens ---------- */
 
   function showOnly(id) {
-    ["screen-loading", "screen-message", "survey", "screen-thanks"].forEach(function (name) {
-      $(name).hidden = name !== id;
-    });
+    ["screen-loading", "screen-message", "survey", "screen-thanks", "screen-pulse", "screen-pulse-thanks"]
+      .forEach(function (name) { if ($(name)) $(name).hidden = name !== id; });
     if (id !== "survey") $("progress").hidden = true;
   }
 
@@ -489,6 +493,7 @@
   function resetForm() {
     clearInterval(thanksTimer);
     if (!payload || pairingProblem) return;
+    if (PULSE) { resetPulse(); return; }
     $("survey").reset();
     clearErrors();
     hideIdle();
@@ -502,7 +507,55 @@
 
   function hideIdle() { $("idle").hidden = true; }
 
+  /* ---------- the daily pulse ---------- */
+
+  function startPulse() {
+    $("unit-name").textContent = payload.unit.name;
+    if (payload.kiosk) $("kiosk-name").textContent = payload.kiosk.name;
+    textKey(document.querySelector(".brand-title"), "pulse_title");
+    document.title = t("pulse_title");
+    $("screen-pulse").addEventListener("click", function (event) {
+      var face = event.target.closest("[data-pulse]");
+      if (face) tapPulse(+face.getAttribute("data-pulse"));
+    });
+    resetPulse();
+  }
+
+  /* One tap is one answer: queued on the device first, then sent; the screen thanks and resets at once,
+   * whether or not the server was reached. */
+  async function tapPulse(value) {
+    if (!$("screen-pulse-thanks").hidden) return;
+    var key = uuid();
+    var item = {
+      key: key, created: Date.now(), url: cfg.api.pulse, token: token,
+      body: {key: key, value: value, answered_at: localIso(new Date()), lang: lang}
+    };
+    showOnly("screen-pulse-thanks");
+    try {
+      await outbox.add(item);
+    } catch (error) {
+      showMessage(t("no_form"), function () { location.reload(); });
+      return;
+    }
+    refreshStatus();
+    flush();
+    clearTimeout(pulseTimer);
+    pulseTimer = setTimeout(resetPulse, PULSE_THANKS_MS);
+  }
+
+  function resetPulse() {
+    clearTimeout(pulseTimer);
+    if (pairingProblem) { showMessage(pairingProblem); return; }
+    touched = false;
+    lang = DEFAULT_LANG;
+    applyLanguage();
+    showOnly("screen-pulse");
+    lastActivity = Date.now();
+  }
+
   function idleTick() {
+    // A pulse kiosk left in English goes back to Indonesian for the next citizen.
+    if (PULSE && touched && (Date.now() - lastActivity) / 1000 >= IDLE_SECONDS) resetPulse();
     if (!KIOSK || !touched || $("survey").hidden) return;
     var idle = (Date.now() - lastActivity) / 1000;
     if (idle >= IDLE_SECONDS) {
@@ -666,13 +719,18 @@
       keepShellOffline();
       payload = await loadKioskPayload();
       if (!payload) return;
+      PULSE = payload.mode === "pulse";
     } else {
       payload = cfg.payload;
     }
-    build();
-    applyLanguage();
-    showOnly("survey");
-    show(0);
+    if (PULSE) {
+      startPulse();
+    } else {
+      build();
+      applyLanguage();
+      showOnly("survey");
+      show(0);
+    }
     flush();
     setInterval(flush, FLUSH_EVERY_MS);
     setInterval(idleTick, 1000);

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from agencies import demo
 from agencies.models import StaffRole
+from pulse import demo as pulse_demo
 
 
 def demo_logins() -> list[tuple[str, str, str, str]]:
@@ -33,4 +34,7 @@ class Command(BaseCommand):
             if number == 0:
                 self.stdout.write("  " + "  ".join("-" * width for width in widths))
         self.stdout.write(f"\nDemo kiosk ({demo.KIOSK_NAME}, unit {demo.KIOSK_UNIT}): {base}/kiosk/#{demo.KIOSK_TOKEN}")
+        self.stdout.write(f"Demo pulse kiosk ({pulse_demo.PULSE_KIOSK_NAME}, unit {pulse_demo.PULSE_UNIT}): "
+                          f"{base}/kiosk/#{pulse_demo.PULSE_TOKEN}; its wall display: "
+                          f"{base}{reverse('pulse:wall')}#{pulse_demo.PULSE_TOKEN}")
         self.stdout.write(f"Django admin (superuser only): {base}{reverse('admin:index')}\n")

@@ -3,6 +3,7 @@ from django.db import IntegrityError
 
 from agencies import demo
 from agencies.models import Region
+from pulse.demo import pulse_demo_seed
 
 
 def positive(text):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                                "use --if-empty, or start from an empty database.")
         try:
             summary = demo.demo_seed(responses=responses, seed=seed)
+            pulse_demo_seed(seed=seed)
         except IntegrityError as error:  # e.g. an agency elsewhere already uses a demo code
             raise CommandError(f"The demo could not be built, nothing was stored: {error}") from error
         self.stdout.write(
