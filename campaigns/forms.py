@@ -27,6 +27,7 @@ class DateInput(forms.DateInput):
 class CampaignForm(forms.ModelForm):
     services = forms.CharField(
         label=gettext_lazy("Layanan yang disurvei"), widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": gettext_lazy("Tulis minimal satu layanan.")},
         help_text=gettext_lazy("Satu nama layanan per baris, misalnya PKK, RPTRA, Posyandu. Unit peserta yang "
                                "belum punya layanan itu akan dibuatkan, agar dapat dipilih di kios, QR dan "
                                "entri kertas."))
@@ -129,7 +130,7 @@ class CampaignForm(forms.ModelForm):
 
     def _draw(self, data) -> list[ServiceUnit]:
         kind, per_group = data.get("sample_agency_kind"), data.get("sample_per_group")
-        if not kind:
+        if not kind and "sample_agency_kind" not in self.errors:
             self.add_error("sample_agency_kind", _("Pilih jenis perangkat daerah yang unitnya diundi."))
         if per_group is None and "sample_per_group" not in self.errors:
             self.add_error("sample_per_group", _("Isi berapa unit diambil dari setiap kelompok."))
