@@ -1,5 +1,19 @@
 from django.urls import path
 
+from monev import views
+
 app_name = "monev"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("daerah/<slug:region_code>/", views.region, name="region"),
+    path("daerah/<slug:region_code>/daftar-periksa/", views.checklist, name="checklist"),
+    path("daerah/<slug:region_code>/butir/<int:item_id>/", views.item_edit, name="item_edit"),
+    path("daerah/<slug:region_code>/monev-dan-ikm/", views.compare, name="compare"),
+    path("daerah/<slug:region_code>/rekap-monev.xlsx", views.recap_download_xlsx, name="recap_xlsx"),
+    path("daerah/<slug:region_code>/rekap-monev.pdf", views.recap_download_pdf, name="recap_pdf"),
+    path("unit/<slug:unit_code>/", views.unit, name="unit"),
+    path("unit/<slug:unit_code>/butir/<int:item_id>/bukti/", views.evidence_upload, name="evidence_upload"),
+    path("unit/<slug:unit_code>/butir/<int:item_id>/nilai/", views.assess, name="assess"),
+    path("unit/<slug:unit_code>/bukti/<int:evidence_id>/", views.evidence_file, name="evidence_file"),
+    path("unit/<slug:unit_code>/bukti/<int:evidence_id>/hapus/", views.evidence_delete, name="evidence_delete"),
+]

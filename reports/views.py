@@ -23,6 +23,7 @@ from agencies.selectors import (
     administered_regions, agencies_for_user, agency_descendant_ids, get_agency_for_user, get_region_for_user,
     get_unit_for_user, managed_units_for_user,
 )
+from monev.selectors import monev_unit_status
 from reports import charts
 from reports.forms import CUSTOM, Filters, FollowUpPlanForm, filters_read, period_options
 from reports.ikm import round_half_up
@@ -337,6 +338,7 @@ def _dashboard(request, scope: Scope):
             "rank": ranks.get(scope.obj.id), "ranked": len(ranks),
             "reviews": follow_up_review(unit=scope.obj, period=period),
             "plan_count": follow_up_plans_of(unit_ids=scope.unit_ids, period=period).count(),
+            "monev": monev_unit_status(unit=scope.obj, year=period.end.year),
         })
     else:
         per_unit = scores_by_unit(unit_ids=scope.unit_ids, period=period, **narrowing)

@@ -181,6 +181,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Largest evidence file (document or photo) a unit may attach to a monev checklist item.
+MONEV_EVIDENCE_MAX_BYTES = int(os.environ.get("MONEV_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,8 @@ from django.utils import timezone
 from agencies.models import Agency, Region, ServiceUnit, StaffRole
 from campaigns.models import Campaign
 from campaigns.services import campaign_save
+from monev.models import Evidence
+from monev.services import checklist_ensure
 from reports.models import FollowUpPlan, GeneratedDocument
 from surveys.models import Kiosk
 from tests.factories import local, make_user, submit
@@ -133,6 +135,19 @@ def _campaign_in(target) -> int:
     return campaign_save(campaign=campaign, units=[unit], service_names=[unit.services.first().name], by=None).pk
 
 
+def _monev_item_in(target) -> int:
+    region = target if isinstance(target, Region) else _unit_in(target).agency.region
+    return checklist_ensure(region=region, year=timezone.localdate().year)[0].pk
+
+
+def _monev_evidence_in(target) -> int:
+    unit = _unit_in(target)
+    evidence = Evidence(item_id=_monev_item_in(target), unit=unit, original_name="sop.pdf",
+                        content_type="application/pdf", size=9)
+    evidence.file.save("sop.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return evidence.pk
+
+
 def _document_in(target):
     document = GeneratedDocument.objects.create(
         kind=GeneratedDocument.Kind.RESPONSES_XLSX, unit=_unit_in(target), period="2026-Q2",
@@ -151,6 +166,8 @@ FILLERS = {
     "role_id": _role_in,
     "response_id": _response_in,
     "document_id": _document_in,
+    "item_id": _monev_item_in,
+    "evidence_id": _monev_evidence_in,
     "campaign_id": _campaign_in,
 }
 # The scope an object kwarg belongs to when the URL has no scope kwarg of its own.

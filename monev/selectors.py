@@ -1,0 +1,239 @@
+"""Reads of the monev: each unit's status per checklist item (the evaluators' findings, and the two items
+computed from the SKM tallies and publications), the compliance, the regional recap and its comparison with
+the IKM. Numbers of respondents come from the tallies in grouped queries, never from responses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from agencies.models import Region, ServiceUnit
+from agencies.selectors import administered_regions
+from monev import compliance
+from monev.models import Assessment, ChecklistItem, Evidence, Status
+from reports.ikm import Regulation
+from reports.models import QUARTERS, Publication
+from reports.periods import Period
+from reports.selectors import Sample, samples_by_unit, scores_by_unit
+from surveys.models import ResponseTally
+
+Kind = ChecklistItem.Kind
+STATUS_LABELS = dict(Status.choices)
+
+
+def checklist_of(*, region: Region, year: int) -> list[ChecklistItem]:
+    return list(ChecklistItem.objects.filter(region=region, year=year).order_by("position", "id"))
+
+
+def region_units(region: Region) -> list[ServiceUnit]:
+    return list(ServiceUnit.objects.filter(agency__region=region, is_active=True).select_related("agency")
+                .order_by("agency__name", "name"))
+
+
+def is_evaluator(user, region: Region) -> bool:
+    """Region admins (Bagian Organisasi, Inspektorat) evaluate the units of their region."""
+    return administered_regions(user).filter(pk=region.pk).exists()
+
+
+@dataclass(frozen=True)
+class Found:
+    """A unit's status on one item (None: not assessed) and, for an automatic item, what it was read from."""
+
+    status: str | None
+    detail: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self.status]) if self.status else _("Belum dinilai")
+
+
+def _respondents_of_year(unit_ids: list[int], period: Period) -> dict[int, int]:
+    rows = (ResponseTally.objects.filter(unit_id__in=unit_ids, day__gte=period.start, day__lte=period.end)
+            .values("unit_id").annotate(n=Sum("count")))
+    return {row["unit_id"]: row["n"] for row in rows if row["n"]}
+
+
+def _carried_out(sample: Sample) -> Found:
+    status = compliance.carried_out_status(respondents=sample.respondents, required=sample.required)
+    if sample.required is None:
+        detail = _("%(n)s responden; sampel minimal belum dapat dihitung (populasi belum diisi)") % {
+            "n": sample.respondents}
+    else:
+        detail = _("%(n)s responden dari sampel minimal %(required)s") % {
+            "n": sample.respondents, "required": sample.required}
+    return Found(status, detail)
+
+
+def _published(region: Region, year: int) -> Found:
+    quarters = list(Publication.objects.filter(region=region, year=year).values_list("quarter", flat=True))
+    whole_year = None in quarters
+    numbered = {quarter for quarter in quarters if quarter}
+    status = compliance.published_status(whole_year=whole_year, quarters=numbered,
+                                         quarters_ended=compliance.quarters_ended(year=year,
+                                                                                  today=timezone.localdate()))
+    labels = ([_("Tahun %(year)s") % {"year": year}] if whole_year else []) + [
+        label for number, label in QUARTERS if number in numbered]
+    detail = (_("Dipublikasikan: %(periods)s") % {"periods": ", ".join(labels)} if labels
+              else _("Belum ada publikasi hasil %(year)s") % {"year": year})
+    return Found(status, detail)
+
+
+def statuses_by_unit(*, region: Region, year: int, units: list[ServiceUnit],
+                     items: list[ChecklistItem]) -> dict[int, dict[int, Found]]:
+    """unit id -> item id -> Found, in four grouped queries whatever the number of units."""
+    unit_ids = [unit.id for unit in units]
+    period = Period.year_of(year)
+    findings = {(unit_id, item_id): status for unit_id, item_id, status in Assessment.objects.filter(
+        item__in=items, unit_id__in=unit_ids).values_list("unit_id", "item_id", "status")}
+    automatic = {item.kind for item in items if item.is_automatic}
+    samples = {}
+    if Kind.SKM_CARRIED_OUT in automatic:
+        samples = samples_by_unit(unit_ids=unit_ids, period=period,
+                                  respondents=_respondents_of_year(unit_ids, period))
+    published = _published(region, year) if Kind.SKM_PUBLISHED in automatic else None
+    result = {}
+    for unit_id in unit_ids:
+        row = {}
+        for item in items:
+            if item.kind == Kind.SKM_CARRIED_OUT:
+                row[item.id] = _carried_out(samples[unit_id])
+            elif item.kind == Kind.SKM_PUBLISHED:
+                row[item.id] = published
+            else:
+                row[item.id] = Found(findings.get((unit_id, item.id)))
+        result[unit_id] = row
+    return result
+
+
+@dataclass
+class UnitSummary:
+    unit: ServiceUnit
+    found: list[Found]  # in checklist order
+    compliance: Decimal | None
+    missing_key: list[str]
+
+    @property
+    def not_assessed(self) -> int:
+        return sum(1 for found in self.found if found.status is None)
+
+
+def summarise(unit: ServiceUnit, items: list[ChecklistItem], row: dict[int, Found]) -> UnitSummary:
+    found = [row[item.id] for item in items]
+    return UnitSummary(
+        unit=unit, found=found, compliance=compliance.compliance_percent([each.status for each in found]),
+        missing_key=compliance.key_items_missing(
+            (item.name, item.is_key, each.status) for item, each in zip(items, found, strict=True)))
+
+
+# One unit -----------------------------------------------------------------------------------------------------
+
+@dataclass
+class UnitItem:
+    item: ChecklistItem
+    found: Found
+    assessment: Assessment | None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def unit_items(*, unit: ServiceUnit, year: int, items: list[ChecklistItem]) -> tuple[UnitSummary, list[UnitItem]]:
+    region = unit.agency.region
+    row = statuses_by_unit(region=region, year=year, units=[unit], items=items)[unit.id]
+    assessments = {assessment.item_id: assessment for assessment in Assessment.objects.filter(
+        item__in=items, unit=unit).select_related("assessed_by")}
+    evidence = {}
+    for found in Evidence.objects.filter(item__in=items, unit=unit).select_related("uploaded_by"):
+        evidence.setdefault(found.item_id, []).append(found)
+    lines = [UnitItem(item=item, found=row[item.id], assessment=assessments.get(item.id),
+                      evidence=evidence.get(item.id, [])) for item in items]
+    return summarise(unit, items, row), lines
+
+
+def monev_unit_status(*, unit: ServiceUnit, year: int) -> dict:
+    """The unit's monev for the year as its dashboard shows it beside the IKM (no checklist yet: no figure)."""
+    items = checklist_of(region=unit.agency.region, year=year)
+    summary = None
+    if items:
+        row = statuses_by_unit(region=unit.agency.region, year=year, units=[unit], items=items)[unit.id]
+        summary = summarise(unit, items, row)
+    return {"year": year, "summary": summary,
+            "url": reverse("monev:unit", args=[unit.code]) + f"?tahun={year}"}
+
+
+# The region ---------------------------------------------------------------------------------------------------
+
+@dataclass
+class RegionRecap:
+    region: Region
+    year: int
+    items: list[ChecklistItem]
+    units: list[UnitSummary]
+
+    @property
+    def missing_key(self) -> list[UnitSummary]:
+        return [summary for summary in self.units if summary.missing_key]
+
+    @property
+    def average(self) -> Decimal | None:
+        """The region's compliance: every unit's items together, with the same weights."""
+        return compliance.compliance_percent([found.status for summary in self.units for found in summary.found])
+
+    @property
+    def assessed_units(self) -> int:
+        """Units with at least one evaluator's finding (the automatic items count for everybody)."""
+        manual = [index for index, item in enumerate(self.items) if not item.is_automatic]
+        return sum(1 for summary in self.units if any(summary.found[index].status for index in manual))
+
+
+def region_recap(*, region: Region, year: int) -> RegionRecap:
+    items = checklist_of(region=region, year=year)
+    units = region_units(region)
+    rows = statuses_by_unit(region=region, year=year, units=units, items=items)
+    return RegionRecap(region=region, year=year, items=items,
+                       units=[summarise(unit, items, rows[unit.id]) for unit in units])
+
+
+@dataclass
+class Comparison:
+    summary: UnitSummary
+    standing: compliance.Standing
+    letter: str | None
+    regulation: Regulation | None
+
+    @property
+    def quadrant_label(self) -> str:
+        return str(QUADRANT_LABELS[self.standing.quadrant])
+
+
+QUADRANT_LABELS = {
+    compliance.BOTH_WEAK: gettext_lazy("Lemah pada monev dan IKM"),
+    compliance.MONEV_WEAK: gettext_lazy("Kepatuhan monev rendah"),
+    compliance.IKM_WEAK: gettext_lazy("IKM rendah (mutu C atau D)"),
+    compliance.BOTH_GOOD: gettext_lazy("Baik pada keduanya"),
+    compliance.NO_IKM: gettext_lazy("Belum ada IKM"),
+}
+
+
+def monev_beside_ikm(recap: RegionRecap) -> list[Comparison]:
+    """Each unit's compliance beside its converted IKM of the same year, weakest first."""
+    per_unit = scores_by_unit(unit_ids=[summary.unit.id for summary in recap.units], period=Period.year_of(recap.year))
+    results, standings = {}, []
+    for summary in recap.units:
+        scores = per_unit.get(summary.unit.id)
+        result = scores.result if scores else None
+        results[summary.unit.id] = (summary, result, scores.questionnaire.rules if result else None)
+        standings.append(compliance.Standing(
+            key=summary.unit.id, compliance=summary.compliance or Decimal(0),
+            ikm=result.ikm_converted if result else None,
+            ikm_weak=bool(result) and result.grade.letter in compliance.GRADES_BELOW_B))
+    rows = []
+    for standing in compliance.weakest_first(standings):
+        summary, result, regulation = results[standing.key]
+        rows.append(Comparison(summary=summary, standing=standing, letter=result.grade.letter if result else None,
+                               regulation=regulation))
+    return rows

@@ -1,0 +1,181 @@
+"""Writes of the monev: the year's checklist, evidence files and the evaluators' findings. Every change a staff
+member makes is audited (agencies.audit) inside the transaction of the change."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from agencies.audit import audit_record
+from agencies.models import Region, ServiceUnit
+from monev.evidence import ACCEPTED, HEAD_BYTES, file_kind
+from monev.models import Assessment, ChecklistItem, Evidence
+
+# Audit actions of the monev. They are not (yet) choices of AuditEvent.Action: adding them needs a migration
+# of the agencies app; the audit log shows the code itself meanwhile.
+AUDIT_CHECKLIST = "monev_checklist_changed"
+AUDIT_ASSESSED = "monev_assessed"
+AUDIT_EVIDENCE_ADDED = "monev_evidence_added"
+AUDIT_EVIDENCE_DELETED = "monev_evidence_deleted"
+
+Kind = ChecklistItem.Kind
+# (name, key document, kind): the checklist a region starts with.
+DEFAULT_ITEMS = (
+    (gettext_noop("SOP"), True, Kind.MANUAL),
+    (gettext_noop("Standar Pelayanan"), True, Kind.MANUAL),
+    (gettext_noop("SKM dilaksanakan"), False, Kind.SKM_CARRIED_OUT),
+    (gettext_noop("Hasil SKM dipublikasikan"), False, Kind.SKM_PUBLISHED),
+    (gettext_noop("Maklumat Pelayanan dipajang"), True, Kind.MANUAL),
+    (gettext_noop("Sarana pengaduan / kotak pengaduan"), False, Kind.MANUAL),
+    (gettext_noop("Banner/media informasi pelayanan"), False, Kind.MANUAL),
+    (gettext_noop("Sarana bagi penyandang disabilitas"), False, Kind.MANUAL),
+)
+
+
+def checklist_ensure(*, region: Region, year: int) -> list[ChecklistItem]:
+    """The region's items for the year; on first use, a copy of the previous year's items if it had any, else
+    the defaults."""
+    items = list(ChecklistItem.objects.filter(region=region, year=year))
+    if items:
+        return items
+    previous = list(ChecklistItem.objects.filter(region=region, year=year - 1))
+    specs = ([(item.name, item.is_key, item.kind) for item in previous] if previous else DEFAULT_ITEMS)
+    try:
+        with transaction.atomic():
+            ChecklistItem.objects.bulk_create(
+                ChecklistItem(region=region, year=year, position=position, name=name, is_key=is_key, kind=kind)
+                for position, (name, is_key, kind) in enumerate(specs, 1))
+    except IntegrityError:  # another request created them at the same moment
+        pass
+    return list(ChecklistItem.objects.filter(region=region, year=year))
+
+
+def item_in_use(item: ChecklistItem) -> bool:
+    return item.assessments.exists() or item.evidence.exists()
+
+
+def _refuse_if_used(item: ChecklistItem, what: str) -> None:
+    if item_in_use(item):
+        raise ValidationError(
+            _("Butir “%(name)s” tidak dapat %(what)s: sudah ada penilaian atau bukti unit untuk butir ini "
+              "pada %(year)s.") % {"name": item.name, "what": what, "year": item.year})
+
+
+def _name_free(*, region: Region, year: int, name: str, exclude_id: int | None = None) -> None:
+    taken = ChecklistItem.objects.filter(region=region, year=year, name__iexact=name)
+    if exclude_id:
+        taken = taken.exclude(pk=exclude_id)
+    if taken.exists():
+        raise ValidationError(_("Butir “%(name)s” sudah ada pada daftar %(year)s.") % {"name": name, "year": year})
+
+
+@transaction.atomic
+def item_create(*, region: Region, year: int, name: str, is_key: bool, kind: str, by) -> ChecklistItem:
+    _name_free(region=region, year=year, name=name)
+    if kind != Kind.MANUAL and ChecklistItem.objects.filter(region=region, year=year, kind=kind).exists():
+        raise ValidationError(_("Butir otomatis “%(kind)s” sudah ada pada daftar %(year)s.")
+                              % {"kind": Kind(kind).label, "year": year})
+    last = ChecklistItem.objects.filter(region=region, year=year).order_by("-position").first()
+    item = ChecklistItem.objects.create(region=region, year=year, name=name, is_key=is_key, kind=kind,
+                                        position=(last.position + 1) if last else 1)
+    audit_record(actor=by, action=AUDIT_CHECKLIST, target=item, region=region, change="added", item=item.name,
+                 year=year)
+    return item
+
+
+@transaction.atomic
+def item_update(*, item: ChecklistItem, name: str, is_key: bool, position: int, by) -> ChecklistItem:
+    """Renaming or changing the key flag changes the meaning of findings already made: only while unused.
+    The order may always change."""
+    if (name, is_key) != (item.name, item.is_key):
+        _refuse_if_used(item, _("diubah"))
+        _name_free(region=item.region, year=item.year, name=name, exclude_id=item.pk)
+    before = {"name": item.name, "is_key": item.is_key, "position": item.position}
+    item.name, item.is_key, item.position = name, is_key, position
+    item.save()
+    audit_record(actor=by, action=AUDIT_CHECKLIST, target=item, region=item.region, change="updated",
+                 before=before, after={"name": name, "is_key": is_key, "position": position})
+    return item
+
+
+@transaction.atomic
+def item_delete(*, item: ChecklistItem, by) -> None:
+    _refuse_if_used(item, _("dihapus"))
+    audit_record(actor=by, action=AUDIT_CHECKLIST, target=item, region=item.region, change="deleted",
+                 item=item.name, year=item.year)
+    item.delete()
+
+
+def evidence_check(upload) -> tuple:
+    """The upload's kind, or a ValidationError saying what is wrong with it: empty, too large, or content
+    that is not PDF, JPEG, PNG or WebP whatever its name says."""
+    limit = settings.MONEV_EVIDENCE_MAX_BYTES
+    name = upload.name or ""
+    if upload.size == 0:
+        raise ValidationError(_("Berkas “%(name)s” kosong.") % {"name": name})
+    if upload.size > limit:
+        raise ValidationError(_("Berkas “%(name)s” berukuran %(size)s; paling besar %(limit)s.")
+                              % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)})
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    kind = file_kind(head)
+    if kind is None:
+        accepted = ", ".join(kind.label for kind in ACCEPTED)
+        raise ValidationError(_("Isi berkas “%(name)s” bukan %(accepted)s (nama atau akhiran berkas tidak "
+                                "menentukan jenisnya). Unggah dokumen PDF atau foto.")
+                              % {"name": name, "accepted": accepted})
+    return kind
+
+
+def evidence_add(*, unit: ServiceUnit, item: ChecklistItem, upload, by) -> Evidence:
+    """Store the checked file through the storage API under a name of our own, then record it; the file is
+    removed again if the record cannot be made."""
+    kind = evidence_check(upload)
+    stored = default_storage.save(
+        f"monev/{item.region.code}/{item.year}/{unit.code}/{uuid.uuid4().hex}.{kind.extension}", upload)
+    try:
+        with transaction.atomic():
+            evidence = Evidence.objects.create(item=item, unit=unit, file=stored, original_name=upload.name[:200],
+                                               content_type=kind.content_type, size=upload.size, uploaded_by=by)
+            audit_record(actor=by, action=AUDIT_EVIDENCE_ADDED, target=evidence, region=item.region,
+                         unit=unit.code, item=item.name, year=item.year, file=evidence.original_name)
+    except Exception:
+        default_storage.delete(stored)
+        raise
+    return evidence
+
+
+def evidence_delete(*, evidence: Evidence, by) -> None:
+    if Assessment.objects.filter(item=evidence.item, unit=evidence.unit).exists():
+        raise ValidationError(_("Bukti “%(name)s” tidak dapat dihapus: butir ini sudah dinilai evaluator.")
+                              % {"name": evidence.original_name})
+    stored = evidence.file.name
+    with transaction.atomic():
+        audit_record(actor=by, action=AUDIT_EVIDENCE_DELETED, target=evidence, region=evidence.item.region,
+                     unit=evidence.unit.code, item=evidence.item.name, year=evidence.item.year,
+                     file=evidence.original_name)
+        evidence.delete()
+    default_storage.delete(stored)
+
+
+@transaction.atomic
+def assessment_record(*, unit: ServiceUnit, item: ChecklistItem, status: str, note: str, visited_on: date,
+                      by) -> Assessment:
+    if item.is_automatic:
+        raise ValidationError(_("Butir “%(name)s” diisi otomatis dari data SKM.") % {"name": item.name})
+    assessment, created = Assessment.objects.update_or_create(
+        item=item, unit=unit, defaults={"status": status, "note": note, "visited_on": visited_on,
+                                        "assessed_by": by})
+    audit_record(actor=by, action=AUDIT_ASSESSED, target=assessment, region=item.region, unit=unit.code,
+                 item=item.name, year=item.year, status=status, visited_on=visited_on.isoformat(),
+                 first=created)
+    return assessment
