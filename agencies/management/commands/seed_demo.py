@@ -3,8 +3,8 @@ from django.db import IntegrityError
 
 from agencies import demo
 from agencies.models import Region
-from monev.demo import monev_demo_seed
 from campaigns.demo import demo_campaign_seed
+from monev.demo import monev_demo_seed
 from pulse.demo import pulse_demo_seed
 
 
@@ -34,9 +34,9 @@ class Command(BaseCommand):
                                "use --if-empty, or start from an empty database.")
         try:
             summary = demo.demo_seed(responses=responses, seed=seed)
-            monev_demo_seed(seed=seed)
             demo_campaign_seed(region=summary.region, seed=seed)
             pulse_demo_seed(seed=seed)
+            monev_demo_seed(seed=seed)
         except IntegrityError as error:  # e.g. an agency elsewhere already uses a demo code
             raise CommandError(f"The demo could not be built, nothing was stored: {error}") from error
         self.stdout.write(
