@@ -57,7 +57,7 @@ class UnitProgress:
     respondents: int = 0
     by_service: dict[int, int] = field(default_factory=dict)  # campaign service id -> respondents
     service_counts: list[int] = field(default_factory=list)  # respondents per campaign service, in its order
-    cumulative: list[int] = field(default_factory=list)  # respondents up to each day of the campaign
+    cumulative: list[int | None] = field(default_factory=list)  # respondents up to each day; None: still to come
     behind: bool = False
 
     @property
@@ -73,6 +73,7 @@ class CampaignProgress:
     service_totals: dict[int, int]  # campaign service id -> respondents over the units shown
     by_day: dict[date, int]  # respondents per day over the units shown
     elapsed_percent: int
+    today: date
 
     @property
     def respondents(self) -> int:
@@ -93,12 +94,17 @@ class CampaignProgress:
         return [unit for unit in self.units if unit.behind]
 
     @property
-    def cumulative(self) -> list[int]:
-        running, totals = 0, []
-        for day in self.days:
-            running += self.by_day.get(day, 0)
-            totals.append(running)
-        return totals
+    def cumulative(self) -> list[int | None]:
+        return _running_totals(self.days, self.by_day, self.today)
+
+
+def _running_totals(days: list[date], counts: dict[date, int], today: date) -> list[int | None]:
+    """Respondents up to and including each day; None for the days after today."""
+    running, totals = 0, []
+    for day in days:
+        running += counts.get(day, 0)
+        totals.append(running if day <= today else None)
+    return totals
 
 
 def campaign_progress(*, campaign: Campaign, units, today: date) -> CampaignProgress:
@@ -134,12 +140,9 @@ def campaign_progress(*, campaign: Campaign, units, today: date) -> CampaignProg
     services = list(campaign.campaign_services.all())
     for found in progress.values():
         found.service_counts = [found.by_service.get(service.id, 0) for service in services]
-        running, counts = 0, daily.get(found.unit.id, {})
-        for day in days:
-            running += counts.get(day, 0)
-            found.cumulative.append(running)
+        found.cumulative = _running_totals(days, daily.get(found.unit.id, {}), today)
         found.behind = is_behind(respondents=found.respondents, target=found.target, start=campaign.start,
                                  end=campaign.end, today=today)
     elapsed = share_elapsed(start=campaign.start, end=campaign.end, today=today)
     return CampaignProgress(services=services, days=days, units=[progress[unit.id] for unit in units], service_totals=service_totals,
-                            by_day=by_day, elapsed_percent=int(elapsed * 100))
+                            by_day=by_day, elapsed_percent=int(elapsed * 100), today=today)

@@ -95,6 +95,14 @@ def test_progress_adds_up_day_by_day(running):
     assert progress.cumulative == [2, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 12]
 
 
+def test_days_still_to_come_have_no_running_total(running):
+    progress = campaign_progress(campaign=running, units=running.units.order_by("name"), today=date(2026, 8, 5))
+    rows = {row.unit.code: row for row in progress.units}
+
+    assert rows["loket-kecamatan"].cumulative == [2, 2, 6] + [None] * 9
+    assert progress.cumulative == [2, 3, 7] + [None] * 9
+
+
 def test_the_page_shows_the_same_numbers(running, world):
     page = client_for(world.region_admin).get(f"/kampanye/{running.pk}/").content.decode()
 
