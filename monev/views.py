@@ -5,6 +5,7 @@ agencies.selectors (404 outside scope)."""
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -116,6 +117,7 @@ def item_edit(request, region_code: str, item_id: int):
     found = get_region_for_user(request.user, region_code)
     item = get_object_or_404(ChecklistItem, pk=item_id, region=found)
     back = f"{reverse('monev:checklist', args=[found.code])}?tahun={item.year}"
+    # The form edits a copy: validation must not change `item` before the service compares it with the input.
     form = ItemEditForm(request.POST or None, instance=ChecklistItem.objects.get(pk=item.pk))
     if request.method == "POST":
         try:
@@ -190,7 +192,7 @@ def _unit_page(request, unit, year: int, *, upload_forms: dict | None = None, as
         if evaluator and not line.item.is_automatic:
             line.assess_form = assess_forms.get(line.item.id) or AssessmentForm(
                 instance=line.assessment, year=year, prefix=f"assess{line.item.id}",
-                initial={"visited_on": timezone.localdate()})
+                initial={"visited_on": min(timezone.localdate(), date(year, 12, 31))})
     return render(request, "monev/unit.html", {
         "unit": unit, "region": region, "summary": summary, "lines": lines, "evaluator": evaluator,
         "max_bytes": settings.MONEV_EVIDENCE_MAX_BYTES, **_years(year)}, status=status)

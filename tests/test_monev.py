@@ -440,3 +440,23 @@ def test_the_demo_gives_sukamaju_this_years_checklist_and_a_few_reproducible_vis
     assert "disdukcapil-loket" not in {code for code, *_rest in seeded}  # left for a visit in the demo
     assert {status for _code, _item, status, _day in seeded} <= {"met", "partly", "not_met"}
     assert again == seeded and findings() != seeded
+
+
+def test_it_answers_bad_input_without_storing_anything(world, settings):
+    items = items_of(world)
+    operator, evaluator = client_for(world.operator), client_for(world.region_admin)
+    sop = items["SOP"]
+
+    no_file = operator.post(f"/monev/unit/{world.unit.code}/butir/{sop.id}/bukti/", {})
+    empty = upload(operator, world.unit, sop, "kosong.pdf", b"")
+    accepted = upload(operator, world.unit, sop, "a.pdf", PDF)
+    missing = operator.post(f"/monev/unit/{world.unit.code}/butir/999999/bukti/", {})
+    automatic = assess(evaluator, world.unit, items["Hasil SKM dipublikasikan"])
+    bad_year = operator.get(f"/monev/unit/{world.unit.code}/?tahun=1999")
+
+    assert no_file.status_code == empty.status_code == 400 and accepted.status_code == 302
+    assert "Berkas yang dikirimkan kosong." in empty.content.decode()
+    assert missing.status_code == automatic.status_code == 404
+    assert bad_year.status_code == 400
+    assert Evidence.objects.count() == 1 and len(stored_files(settings)) == 1
+    assert not Assessment.objects.exists()
