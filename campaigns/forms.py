@@ -9,7 +9,7 @@ from agencies.models import Agency, ServiceUnit
 from campaigns.models import Campaign
 from campaigns.sampling import GroupTooSmall, draw_per_group, seed_new
 from campaigns.selectors import group_names, sampling_candidates
-from reports.forms import CUSTOM_MAX_DAYS
+from reports.forms import CUSTOM_MAX_DAYS, FIRST_YEAR, LAST_YEAR
 
 MAX_SERVICES = 30
 MAX_PER_GROUP = 100
@@ -112,6 +112,9 @@ class CampaignForm(forms.ModelForm):
         if start and end:
             if end < start:
                 self.add_error("end", _("Tanggal selesai tidak boleh sebelum tanggal mulai."))
+            elif not (FIRST_YEAR <= start.year and end.year <= LAST_YEAR):
+                self.add_error("start", _("Periode harus di antara tahun %(first)s dan %(last)s.")
+                               % {"first": FIRST_YEAR, "last": LAST_YEAR})
             elif (end - start).days + 1 > CUSTOM_MAX_DAYS:
                 self.add_error("end", _("Kampanye paling lama %(days)s hari.") % {"days": CUSTOM_MAX_DAYS})
         if data.get("target_kind") == Campaign.TargetKind.FIXED:

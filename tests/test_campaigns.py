@@ -18,7 +18,7 @@ from campaigns.targets import population_periods, targets_by_unit
 from reports.periods import Period
 from reports.sampling import krejcie_morgan
 from surveys.models import Response
-from tests.factories import local, make_agency, make_service, make_unit, submit
+from tests.factories import local, make_service, submit
 
 pytestmark = pytest.mark.django_db
 START, END = date(2026, 8, 3), date(2026, 8, 14)
@@ -64,7 +64,7 @@ def running(world):
     return campaign
 
 
-def in_campaign(campaign, unit, name) -> int:
+def in_campaign(unit, name) -> int:
     """An independent count, straight from the stored responses."""
     return Response.objects.filter(unit=unit, service__name=name, excluded_at__isnull=True,
                                    answered_at__gte=local(2026, 8, 3, 0), answered_at__lt=local(2026, 8, 15, 0)).count()
@@ -79,7 +79,7 @@ def test_progress_counts_the_responses_per_unit_and_service(running, world):
     assert rows["loket-dinas"].by_service == {pkk: 2}
     for row in progress.units:
         for campaign_service in progress.services:
-            assert row.by_service.get(campaign_service.id, 0) == in_campaign(running, row.unit, campaign_service.name)
+            assert row.by_service.get(campaign_service.id, 0) == in_campaign(row.unit, campaign_service.name)
     assert (rows["loket-kecamatan"].respondents, rows["loket-dinas"].respondents, progress.respondents) == (10, 2, 12)
     assert progress.service_totals == {pkk: 7, posyandu: 5}
 
@@ -185,11 +185,17 @@ def post(world, **changes):
     ({"target_fixed": "0"}, "target_fixed", "Isi angka 1 sampai"),
     ({"end": "2029-01-01"}, "end", "Kampanye paling lama 731 hari."),
     ({"start": "kemarin"}, "start", "Masukkan tanggal yang valid"),
+    ({"start": "1999-12-30", "end": "2000-01-02"}, "start", "Periode harus di antara tahun 2000 dan 2100."),
     ({"selection": "sampled", "sample_agency_kind": "", "sample_per_group": ""}, "sample_agency_kind",
      "Pilih jenis perangkat daerah yang unitnya diundi."),
     ({"selection": "sampled", "sample_agency_kind": "rsud", "sample_per_group": "1"}, "sample_agency_kind",
      "Masukkan pilihan yang valid. rsud bukan salah satu"),
     ({"units": [9_999_999]}, "units", "Masukkan pilihan yang valid. 9999999 bukan salah satu"),
+    ({"selection": "sampled", "sample_agency_kind": "kecamatan", "sample_per_group": "1", "seed": "99999999999"},
+     "seed", "Seed adalah angka 0 sampai 2147483647."),
+    ({"selection": "sampled", "sample_agency_kind": "kecamatan", "sample_per_group": "-3"}, "sample_per_group",
+     "Pastikan nilai ini lebih besar dari atau sama dengan 0."),
+    ({"selection": "acak"}, "selection", "Masukkan pilihan yang valid. acak bukan salah satu"),
 ])
 def test_bad_input_gets_a_clear_message_and_nothing_is_stored(world, changes, field, message):
     response = post(world, **changes)
