@@ -460,3 +460,16 @@ def test_it_answers_bad_input_without_storing_anything(world, settings):
     assert bad_year.status_code == 400
     assert Evidence.objects.count() == 1 and len(stored_files(settings)) == 1
     assert not Assessment.objects.exists()
+
+
+def test_the_admin_shows_monev_rows_read_only(world, admin_client):
+    sop = items_of(world)["SOP"]
+    upload(client_for(world.operator), world.unit, sop, "sop.pdf", PDF)
+    assess(client_for(world.region_admin), world.unit, sop)
+
+    for model, row in (("checklistitem", sop), ("assessment", Assessment.objects.get()),
+                       ("evidence", Evidence.objects.get())):
+        assert admin_client.get(f"/admin/monev/{model}/").status_code == 200
+        change = admin_client.get(f"/admin/monev/{model}/{row.pk}/change/")
+        assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
+    assert admin_client.post(f"/admin/monev/checklistitem/{sop.pk}/delete/", {"post": "yes"}).status_code == 403
