@@ -14,6 +14,7 @@ import time
 import zoneinfo
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,7 +22,8 @@ import numpy as np
 import psycopg
 from psycopg import sql
 
-from reports.periods import Period
+if TYPE_CHECKING:  # reports.periods needs configured settings; bench/run.py sets them up after choosing the database
+    from reports.periods import Period
 
 SEED = 20261123
 
@@ -156,6 +158,8 @@ class World:
         row = exists and connection.execute("SELECT state FROM bench_world").fetchone()
         if not row:
             return None
+        from reports.periods import Period
+
         return cls(**{**row[0], "quarters": [Period.from_slug(slug) for slug in row[0]["quarters"]]})
 
     @property
@@ -164,10 +168,14 @@ class World:
 
     @property
     def year(self) -> Period:
+        from reports.periods import Period
+
         return Period.custom(self.quarters[0].start, self.quarters[-1].end)
 
 
 def quarters_before(today: date) -> list[Period]:
+    from reports.periods import Period
+
     return Period.containing(today).previous().previous_ones(4)
 
 
@@ -369,7 +377,7 @@ def data_load(size: Size, *, connection, today: date, seed: int = SEED, log=prin
         return part.astype(str).tolist()
 
     chunk = 50_000
-    tables = ["surveys_response", "surveys_answer", "surveys_responsetally", "surveys_elementtally"]
+    tables = ["surveys_response", "surveys_answer", *TALLY_TABLES]
     with connection.cursor() as cursor, _plain_indexes_deferred(cursor, tables):
         # The generated rows (and the tallies counted from them) are consistent by construction; skipping
         # the per-row foreign key triggers saves minutes. Unique and check constraints still apply, and
@@ -427,9 +435,16 @@ def _plain_indexes_deferred(cursor, tables: list[str]):
         cursor.execute(definition)
 
 
+TALLY_TABLES = ["surveys_responsetally", "surveys_elementtally", "surveys_responsemonthtally",
+                "surveys_elementmonthtally", "surveys_profilemonthtally"]
+
+
 def tallies_count(cursor, *, zone: str) -> None:
-    """ResponseTally and ElementTally as surveys.tallies keeps them: counts of the counted (not excluded)
-    responses and their answers per unit, service, questionnaire, local day and channel."""
+    """The tallies as surveys.tallies keeps them: counts of the counted (not excluded) responses and their
+    answers per unit, service, questionnaire, local day and channel; their sums per month; the profile answers
+    per unit and month."""
+    from surveys import official
+
     cursor.execute(
         "INSERT INTO surveys_responsetally (unit_id, service_id, questionnaire_id, day, channel, count) "
         "SELECT unit_id, service_id, questionnaire_id, (answered_at AT TIME ZONE %(zone)s)::date, channel, "
@@ -441,6 +456,21 @@ def tallies_count(cursor, *, zone: str) -> None:
         "r.channel, a.element_id, a.value, count(*) "
         "FROM surveys_answer a JOIN surveys_response r ON r.id = a.response_id "
         "WHERE r.excluded_at IS NULL GROUP BY 1, 2, 3, 4, 5, 6, 7", {"zone": zone})
+    cursor.execute(
+        "INSERT INTO surveys_responsemonthtally (unit_id, service_id, questionnaire_id, month, channel, count) "
+        "SELECT unit_id, service_id, questionnaire_id, date_trunc('month', day)::date, channel, sum(count) "
+        "FROM surveys_responsetally GROUP BY 1, 2, 3, 4, 5")
+    cursor.execute(
+        "INSERT INTO surveys_elementmonthtally (unit_id, questionnaire_id, month, element_id, value, count) "
+        "SELECT unit_id, questionnaire_id, date_trunc('month', day)::date, element_id, value, sum(count) "
+        "FROM surveys_elementtally GROUP BY 1, 2, 3, 4, 5")
+    bands = " ".join(f"WHEN age >= {low} THEN '{label}'" for low, label in reversed(official.AGE_BANDS))
+    cursor.execute(
+        "INSERT INTO surveys_profilemonthtally (unit_id, month, question, answer, count) "
+        "SELECT unit_id, date_trunc('month', (answered_at AT TIME ZONE %(zone)s)::date)::date, question, answer, "
+        "count(*) FROM surveys_response, LATERAL (VALUES ('gender', gender), "
+        f"('age', CASE {bands} ELSE '' END), ('education', education), ('occupation', occupation)) "
+        "AS profile (question, answer) WHERE excluded_at IS NULL GROUP BY 1, 2, 3, 4", {"zone": zone})
 
 
 def tallies_compare(cursor, *, unit_ids: list[int], zone: str) -> int:
@@ -483,7 +513,7 @@ def vacuum_analyze(connection) -> None:
     """What autovacuum would have done to tables this size: statistics and the visibility map."""
     connection.autocommit = True
     try:
-        for table in ("surveys_response", "surveys_answer", "surveys_responsetally", "surveys_elementtally"):
+        for table in ("surveys_response", "surveys_answer", *TALLY_TABLES):
             connection.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(table)))
     finally:
         connection.autocommit = False

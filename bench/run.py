@@ -337,15 +337,16 @@ def main(argv=None) -> int:
     output = Path(args.output) if args.output else ROOT / ("var/performance-quick.md" if args.quick
                                                            else "docs/performance.md")
     log(f"scratch database {scratch.rsplit('/', 1)[-1]}: {size.responses:,} responses over {size.units} units")
+    # Before anything reads Django's settings (a saved World's periods do), so they name the scratch database.
+    env = {**os.environ, "DATABASE_URL": scratch, "DJANGO_SETTINGS_MODULE": "bench.settings", "DEBUG": "0",
+           "PYTHONPATH": str(ROOT), "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    os.environ.update(env)
     world = None
     if args.reuse and data.database_exists(scratch):
         with data.connect(scratch) as connection:
             world = data.World.saved(connection)
     if world is None:
         data.database_create(scratch)
-    env = {**os.environ, "DATABASE_URL": scratch, "DJANGO_SETTINGS_MODULE": "bench.settings", "DEBUG": "0",
-           "PYTHONPATH": str(ROOT), "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    os.environ.update(env)
     results = {"size": {"responses": size.responses, "units": size.units,
                         "big_unit_responses": size.big_unit_responses, "quick": args.quick}}
     not_available, failures = {}, {}

@@ -1,15 +1,17 @@
-"""Reads of scores. Everything is computed from the tallies (surveys.ElementTally / ResponseTally), so a
-score costs the same however many responses lie behind it."""
+"""Reads of scores. Everything is computed from the tallies (surveys.tallies), so a score costs the same
+however many responses lie behind it: whole months of a period from the month tallies, its partial edge months
+(custom ranges) and anything narrowed to a service or channel below month level from the day-level tallies."""
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
-from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from agencies.models import Population, Service
@@ -20,7 +22,11 @@ from reports.models import FollowUpPlan
 from reports.periods import Period
 from reports.sampling import krejcie_morgan
 from surveys import official
-from surveys.models import Answer, Element, ElementTally, Questionnaire, Response, ResponseTally
+from surveys.models import (
+    Answer, Element, ElementMonthTally, ElementTally, ProfileMonthTally, Questionnaire, Response, ResponseMonthTally,
+    ResponseTally,
+)
+from surveys.tallies import PROFILE_QUESTIONS, age_band_expression, month_of
 
 
 @dataclass
@@ -56,9 +62,11 @@ class Scores:
     def missing_elements(self) -> list[Element]:
         return [element for element in self.elements if not any(self.value_counts.get(element.id, ()))]
 
-    @property
+    @cached_property
     def result(self) -> IkmResult | None:
-        """The IKM, or None while some element has no answer at all (see `missing_elements`)."""
+        """The IKM, or None while some element has no answer at all (see `missing_elements`).
+
+        Computed once: read it only after the counts are complete."""
         if self.respondents == 0:
             return None
         try:
@@ -67,13 +75,56 @@ class Scores:
             return None
 
 
-def _tally_filter(*, unit_ids, period: Period, service_id=None, channel=None) -> dict:
-    filters = {"unit_id__in": unit_ids, "day__gte": period.start, "day__lte": period.end}
-    if service_id:
-        filters["service_id"] = service_id
-    if channel:
-        filters["channel"] = channel
-    return filters
+def _month_split(period: Period) -> tuple[tuple[date, date] | None, list[Period]]:
+    """The first days of the first and last whole months inside the period (None: no whole month), and the
+    partial months at its edges as periods of days."""
+    first = period.start if period.start.day == 1 else month_of(period.start + timedelta(days=31 - period.start.day + 1))
+    after_end = period.end + timedelta(days=1)
+    last = month_of(period.end) if after_end.day == 1 else month_of(month_of(period.end) - timedelta(days=1))
+    if first > last:
+        return None, [period]
+    edges = []
+    if period.start < first:
+        edges.append(Period.custom(period.start, first - timedelta(days=1)))
+    after_last = month_of(last + timedelta(days=31))
+    if period.end >= after_last:
+        edges.append(Period.custom(after_last, period.end))
+    return (first, last), edges
+
+
+def _summed(day_model, month_model, *, unit_ids, period: Period, by: tuple[str, ...], service_id=None, channel=None,
+            monthly: bool = False) -> dict[tuple, int]:
+    """Sum(count) of a tally per `by` (plus the month first day when `monthly`) over the units and period: one
+    grouped query on the month tally for the whole months, one on the day-level tally for the rest."""
+    unit_ids = list(unit_ids)
+    narrowing = {name: value for name, value in (("service_id", service_id), ("channel", channel)) if value}
+    month_fields = {f.attname for f in month_model._meta.concrete_fields}
+    whole, edges = _month_split(period) if narrowing.keys() <= month_fields else (None, [period])
+    reads = []
+    if whole:
+        reads.append((month_model.objects.filter(unit_id__in=unit_ids, month__gte=whole[0], month__lte=whole[1],
+                                                 **narrowing), F("month")))
+    if edges:
+        days = Q(pk__in=[])
+        for edge in edges:
+            days |= Q(day__gte=edge.start, day__lte=edge.end)
+        reads.append((day_model.objects.filter(days, unit_id__in=unit_ids, **narrowing), TruncMonth("day")))
+    group = (*by, "m") if monthly else by
+    totals = defaultdict(int)
+    for rows, month in reads:
+        if monthly:
+            rows = rows.annotate(m=month)
+        for *key, n in rows.order_by().values(*group).annotate(n=Sum("count")).values_list(*group, "n"):
+            totals[tuple(key)] += n
+    return {key: n for key, n in totals.items() if n > 0}
+
+
+def _respondents(*, by, **read) -> dict[tuple, int]:
+    return _summed(ResponseTally, ResponseMonthTally, by=by, **read)
+
+
+def _answers(*, by, **read) -> dict[tuple, int]:
+    return _summed(ElementTally, ElementMonthTally, by=by, **read)
 
 
 def _elements_of(questionnaire_ids) -> dict[int, list[Element]]:
@@ -89,11 +140,10 @@ def scores_by_unit(*, unit_ids, period: Period, service_id=None, channel=None) -
     A unit whose questionnaire changed within the period is scored on the questionnaire most of its respondents
     answered; pooled_scores gives one result per questionnaire.
     """
-    filters = _tally_filter(unit_ids=list(unit_ids), period=period, service_id=service_id, channel=channel)
-    respondents = (ResponseTally.objects.filter(**filters).values("unit_id", "questionnaire_id")
-                   .annotate(n=Sum("count")).filter(n__gt=0))
-    answers = (ElementTally.objects.filter(**filters).values("unit_id", "questionnaire_id", "element_id", "value")
-               .annotate(n=Sum("count")).filter(n__gt=0))
+    read = {"unit_ids": list(unit_ids), "period": period, "service_id": service_id, "channel": channel}
+    respondents = [{"unit_id": unit_id, "questionnaire_id": questionnaire_id, "n": n} for (unit_id, questionnaire_id), n
+                   in _respondents(by=("unit_id", "questionnaire_id"), **read).items()]
+    answers = _answers(by=("unit_id", "questionnaire_id", "element_id", "value"), **read)
     main = {}
     for row in respondents:
         found = main.get(row["unit_id"])
@@ -106,51 +156,47 @@ def scores_by_unit(*, unit_ids, period: Period, service_id=None, channel=None) -
                         elements=elements[row["questionnaire_id"]], respondents=row["n"])
         for unit_id, row in main.items()
     }
-    for row in answers:
-        unit_scores = scores.get(row["unit_id"])
-        if unit_scores is not None and unit_scores.questionnaire.id == row["questionnaire_id"]:
-            unit_scores.value_counts.setdefault(row["element_id"], [0, 0, 0, 0])[row["value"] - 1] += row["n"]
+    for (unit_id, questionnaire_id, element_id, value), n in answers.items():
+        unit_scores = scores.get(unit_id)
+        if unit_scores is not None and unit_scores.questionnaire.id == questionnaire_id:
+            unit_scores.value_counts.setdefault(element_id, [0, 0, 0, 0])[value - 1] += n
     return scores
 
 
 def pooled_scores(*, unit_ids, period: Period, service_id=None, channel=None) -> list[Scores]:
     """The units' answers pooled per questionnaire (an agency or a whole region), most respondents first."""
-    filters = _tally_filter(unit_ids=list(unit_ids), period=period, service_id=service_id, channel=channel)
-    respondents = (ResponseTally.objects.filter(**filters).values("questionnaire_id")
-                   .annotate(n=Sum("count")).filter(n__gt=0))
-    answers = (ElementTally.objects.filter(**filters).values("questionnaire_id", "element_id", "value")
-               .annotate(n=Sum("count")).filter(n__gt=0))
-    questionnaires = Questionnaire.objects.in_bulk([row["questionnaire_id"] for row in respondents])
+    read = {"unit_ids": list(unit_ids), "period": period, "service_id": service_id, "channel": channel}
+    respondents = _respondents(by=("questionnaire_id",), **read)
+    answers = _answers(by=("questionnaire_id", "element_id", "value"), **read)
+    questionnaires = Questionnaire.objects.in_bulk([questionnaire_id for (questionnaire_id,) in respondents])
     elements = _elements_of(questionnaires)
     pooled = {
-        row["questionnaire_id"]: Scores(questionnaire=questionnaires[row["questionnaire_id"]],
-                                        elements=elements[row["questionnaire_id"]], respondents=row["n"])
-        for row in respondents
+        questionnaire_id: Scores(questionnaire=questionnaires[questionnaire_id], elements=elements[questionnaire_id],
+                                 respondents=n)
+        for (questionnaire_id,), n in respondents.items()
     }
-    for row in answers:
-        if row["questionnaire_id"] in pooled:
-            counts = pooled[row["questionnaire_id"]].value_counts.setdefault(row["element_id"], [0, 0, 0, 0])
-            counts[row["value"] - 1] += row["n"]
+    for (questionnaire_id, element_id, value), n in answers.items():
+        if questionnaire_id in pooled:
+            pooled[questionnaire_id].value_counts.setdefault(element_id, [0, 0, 0, 0])[value - 1] += n
     return sorted(pooled.values(), key=lambda scores: -scores.respondents)
 
 
 def respondents_by_day(*, unit_ids, period: Period, service_id=None, channel=None) -> dict:
     """Respondents per local day of answering."""
-    filters = _tally_filter(unit_ids=list(unit_ids), period=period, service_id=service_id, channel=channel)
+    filters = {"unit_id__in": list(unit_ids), "day__gte": period.start, "day__lte": period.end}
+    filters.update({name: value for name, value in (("service_id", service_id), ("channel", channel)) if value})
     rows = ResponseTally.objects.filter(**filters).values("day").annotate(n=Sum("count")).order_by("day")
     return {row["day"]: row["n"] for row in rows}
 
 
 def respondents_by_channel(*, unit_ids, period: Period, service_id=None) -> dict[str, int]:
-    filters = _tally_filter(unit_ids=list(unit_ids), period=period, service_id=service_id)
-    rows = ResponseTally.objects.filter(**filters).values("channel").annotate(n=Sum("count"))
-    return {row["channel"]: row["n"] for row in rows if row["n"]}
+    rows = _respondents(by=("channel",), unit_ids=unit_ids, period=period, service_id=service_id)
+    return {channel: n for (channel,), n in rows.items()}
 
 
 def respondents_by_service(*, unit_ids, period: Period, channel=None) -> dict[int, int]:
-    filters = _tally_filter(unit_ids=list(unit_ids), period=period, channel=channel)
-    rows = ResponseTally.objects.filter(**filters).values("service_id").annotate(n=Sum("count"))
-    return {row["service_id"]: row["n"] for row in rows if row["n"]}
+    rows = _respondents(by=("service_id",), unit_ids=unit_ids, period=period, channel=channel)
+    return {service_id: n for (service_id,), n in rows.items()}
 
 
 def population_by_unit(*, unit_ids, period: Period) -> dict[int, int]:
@@ -192,18 +238,33 @@ def responses_in_period(*, unit_ids, period: Period, service_id=None, channel=No
     return responses
 
 
-def respondent_profile(*, unit_ids, period: Period, service_id=None, channel=None) -> dict[str, dict[str, int]]:
-    """Counted respondents by gender, age band, education and occupation ("" for not given), in the database."""
-    age_band = Case(*[When(age__gte=low, then=Value(label)) for low, label in reversed(official.AGE_BANDS)],
-                    default=Value(""), output_field=CharField())
-    responses = responses_in_period(unit_ids=unit_ids, period=period, service_id=service_id,
-                                    channel=channel).order_by()
+def _profile_from_responses(responses) -> dict[str, dict[str, int]]:
     profile = {}
-    for field, expression in (("gender", F("gender")), ("age", age_band), ("education", F("education")),
-                              ("occupation", F("occupation"))):
-        rows = responses.annotate(group=expression).values("group").annotate(n=Count("id"))
-        profile[field] = {row["group"]: row["n"] for row in rows}
+    for question, expression in zip(PROFILE_QUESTIONS, (F("gender"), age_band_expression(), F("education"),
+                                                        F("occupation")), strict=True):
+        rows = responses.order_by().annotate(group=expression).values("group").annotate(n=Count("id"))
+        profile[question] = {row["group"]: row["n"] for row in rows}
     return profile
+
+
+def respondent_profile(*, unit_ids, period: Period, service_id=None, channel=None) -> dict[str, dict[str, int]]:
+    """Counted respondents by gender, age band, education and occupation ("" for not given): whole months from
+    ProfileMonthTally, the rest (and anything narrowed to a service or channel) grouped from the responses."""
+    unit_ids = list(unit_ids)
+    whole, edges = (None, [period]) if service_id or channel else _month_split(period)
+    profile = {question: defaultdict(int) for question in PROFILE_QUESTIONS}
+    if whole:
+        rows = (ProfileMonthTally.objects.filter(unit_id__in=unit_ids, month__gte=whole[0], month__lte=whole[1])
+                .values("question", "answer").annotate(n=Sum("count")).values_list("question", "answer", "n"))
+        for question, answer, n in rows:
+            if n:
+                profile[question][answer] += n
+    for edge in edges:
+        narrowed = responses_in_period(unit_ids=unit_ids, period=edge, service_id=service_id, channel=channel)
+        for question, counts in _profile_from_responses(narrowed).items():
+            for answer, n in counts.items():
+                profile[question][answer] += n
+    return {question: dict(counts) for question, counts in profile.items()}
 
 
 PROFILE_CHOICES = {
@@ -309,25 +370,25 @@ def scores_by_quarter(*, unit_ids, quarters: list[Period], questionnaire_id: int
                       channel=None) -> dict[Period, Scores]:
     """The units' pooled scores for one questionnaire in each of the given quarters: two grouped queries."""
     span = Period.custom(min(quarter.start for quarter in quarters), max(quarter.end for quarter in quarters))
-    filters = {**_tally_filter(unit_ids=list(unit_ids), period=span, service_id=service_id, channel=channel),
-               "questionnaire_id": questionnaire_id}
-    by_quarter = {"y": ExtractYear("day"), "q": ExtractQuarter("day")}
-    respondents = (ResponseTally.objects.filter(**filters).annotate(**by_quarter).values("y", "q")
-                   .annotate(n=Sum("count")).filter(n__gt=0))
-    answers = (ElementTally.objects.filter(**filters).annotate(**by_quarter).values("y", "q", "element_id", "value")
-               .annotate(n=Sum("count")).filter(n__gt=0))
+    read = {"unit_ids": list(unit_ids), "period": span, "service_id": service_id, "channel": channel,
+            "monthly": True}
+    respondents, answers = defaultdict(int), defaultdict(int)
+    for (found_id, month), n in _respondents(by=("questionnaire_id",), **read).items():
+        if found_id == questionnaire_id:
+            respondents[(month.year, (month.month + 2) // 3)] += n
+    for (found_id, element_id, value, month), n in _answers(by=("questionnaire_id", "element_id", "value"),
+                                                            **read).items():
+        if found_id == questionnaire_id:
+            answers[(month.year, (month.month + 2) // 3, element_id, value)] += n
     questionnaire = Questionnaire.objects.get(pk=questionnaire_id)
     elements = _elements_of([questionnaire_id])[questionnaire_id]
     wanted = {(quarter.year, quarter.number): quarter for quarter in quarters}
-    found = {}
-    for row in respondents:
-        if (row["y"], row["q"]) in wanted:
-            found[(row["y"], row["q"])] = Scores(questionnaire=questionnaire, elements=elements,
-                                                 respondents=row["n"])
-    for row in answers:
-        scores = found.get((row["y"], row["q"]))
+    found = {key: Scores(questionnaire=questionnaire, elements=elements, respondents=n)
+             for key, n in respondents.items() if key in wanted}
+    for (year, quarter, element_id, value), n in answers.items():
+        scores = found.get((year, quarter))
         if scores is not None:
-            scores.value_counts.setdefault(row["element_id"], [0, 0, 0, 0])[row["value"] - 1] += row["n"]
+            scores.value_counts.setdefault(element_id, [0, 0, 0, 0])[value - 1] += n
     return {wanted[key]: scores for key, scores in found.items()}
 
 

@@ -4,7 +4,8 @@ from django.conf import settings
 
 REPLICA = "replica"
 # The tallies are what every dashboard, recap and document reads; the submission path never reads them.
-REPORT_MODELS = {("surveys", "elementtally"), ("surveys", "responsetally")}
+REPORT_MODELS = {("surveys", name) for name in ("elementtally", "responsetally", "elementmonthtally",
+                                                "responsemonthtally", "profilemonthtally")}
 
 
 class ReportReplicaRouter:

@@ -283,6 +283,62 @@ class ResponseTally(models.Model):
         indexes = [models.Index(fields=["day", "unit"], name="response_tally_day_unit")]
 
 
+class ElementMonthTally(models.Model):
+    """ElementTally summed per calendar month (`month` is its first day) over services and channels.
+
+    Period-wide reads take whole months from here and only a period's partial edge months from the day-level
+    tallies; kept in the same transactions as ElementTally."""
+
+    # No index of its own: the unique key starts with the unit.
+    unit = models.ForeignKey("agencies.ServiceUnit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    element = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="+")
+    value = models.PositiveSmallIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "questionnaire", "month", "element", "value"],
+                                    name="element_month_tally_key"),
+        ]
+
+
+class ResponseMonthTally(models.Model):
+    """ResponseTally summed per calendar month (`month` is its first day)."""
+
+    # No index of its own: the unique key starts with the unit.
+    unit = models.ForeignKey("agencies.ServiceUnit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    service = models.ForeignKey("agencies.Service", on_delete=models.CASCADE, related_name="+")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "service", "questionnaire", "month", "channel"],
+                                    name="response_month_tally_key"),
+        ]
+
+
+class ProfileMonthTally(models.Model):
+    """Counted respondents per unit, calendar month and answer to one profile question ("" when left blank;
+    ages by band of official.AGE_BANDS)."""
+
+    # No index of its own: the unique key starts with the unit.
+    unit = models.ForeignKey("agencies.ServiceUnit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField()
+    question = models.CharField(max_length=10)
+    answer = models.CharField(max_length=10, blank=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month", "question", "answer"], name="profile_month_tally_key"),
+        ]
+
+
 class PublicHit(models.Model):
     """One submission attempt on a public (QR) survey, kept about a day for rate limiting and repeat flags.
 

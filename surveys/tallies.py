@@ -1,18 +1,53 @@
-"""Keeping ElementTally and ResponseTally exact: every write to responses goes through here."""
+"""Keeping the tallies exact: every write to responses goes through here.
+
+Day level (ElementTally, ResponseTally) per unit, service, questionnaire, local day and channel; month level
+(ElementMonthTally, ResponseMonthTally, ProfileMonthTally) for period-wide reads, which take whole months from
+there and a period's partial edge months from the day level. All are updated in the writer's transaction."""
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count
-from django.db.models.functions import TruncDate
+from django.db.models import Case, CharField, Count, F, Sum, Value, When
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from surveys.models import Answer, ElementTally, Response, ResponseTally, RetentionPurge
+from surveys import official
+from surveys.models import (
+    Answer, ElementMonthTally, ElementTally, ProfileMonthTally, Response, ResponseMonthTally, ResponseTally,
+    RetentionPurge,
+)
 
 ELEMENT_KEY = ("unit_id", "service_id", "questionnaire_id", "day", "channel", "element_id", "value")
 RESPONSE_KEY = ("unit_id", "service_id", "questionnaire_id", "day", "channel")
+ELEMENT_MONTH_KEY = ("unit_id", "questionnaire_id", "month", "element_id", "value")
+RESPONSE_MONTH_KEY = ("unit_id", "service_id", "questionnaire_id", "month", "channel")
+PROFILE_MONTH_KEY = ("unit_id", "month", "question", "answer")
+PROFILE_QUESTIONS = ("gender", "age", "education", "occupation")
 CHUNK = 500
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def age_band(age: int | None) -> str:
+    """The label of official.AGE_BANDS an age falls in ("" when not given)."""
+    if age is None:
+        return ""
+    return next(label for low, label in reversed(official.AGE_BANDS) if age >= low)
+
+
+def age_band_expression():
+    """age_band in SQL."""
+    return Case(*[When(age__gte=low, then=Value(label)) for low, label in reversed(official.AGE_BANDS)],
+                default=Value(""), output_field=CharField())
+
+
+def _sorted_rows(deltas: Counter) -> list[tuple]:
+    # A fixed order of rows means concurrent transactions lock them in the same order: no deadlock.
+    return [(*key, delta) for key, delta in sorted(deltas.items()) if delta]
 
 
 def _upsert(model, key_columns, deltas: Counter):
@@ -20,8 +55,7 @@ def _upsert(model, key_columns, deltas: Counter):
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join((*key_columns, "count"))
     conflict = ", ".join(key_columns)
-    # A fixed order of rows means concurrent transactions lock them in the same order: no deadlock.
-    items = [(*key, delta) for key, delta in sorted(deltas.items()) if delta]
+    items = _sorted_rows(deltas)
     for start in range(0, len(items), CHUNK):
         chunk = items[start:start + CHUNK]
         row = "(" + ", ".join(["%s"] * (len(key_columns) + 1)) + ")"
@@ -33,25 +67,67 @@ def _upsert(model, key_columns, deltas: Counter):
             cursor.execute(sql, [value for item in chunk for value in item])
 
 
+def _upsert_together(parts: list[tuple]):
+    """Every table's deltas in ONE statement on PostgreSQL (data-modifying CTEs fed by arrays): one round trip
+    per write whatever its size, and the same statement shape for every writer, so the tables are always
+    locked in the same order. Elsewhere one upsert per table, in a fixed order."""
+    if connection.vendor != "postgresql":
+        for model, key_columns, deltas in parts:
+            _upsert(model, key_columns, deltas)
+        return
+    statements, params = [], []
+    for model, key_columns, deltas in parts:
+        table = connection.ops.quote_name(model._meta.db_table)
+        columns = (*key_columns, "count")
+        arrays = ", ".join(f"%s::{model._meta.get_field(column).db_type(connection)}[]" for column in columns)
+        rows = _sorted_rows(deltas)
+        params += [[row[i] for row in rows] for i in range(len(columns))]
+        statements.append(
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(columns)} FROM unnest({arrays}) WITH ORDINALITY AS u({', '.join(columns)}, n) "
+            f"ORDER BY n ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET count = {table}.count + EXCLUDED.count"
+        )
+    *first, last = statements
+    sql = "WITH " + ", ".join(f"t{i} AS ({statement})" for i, statement in enumerate(first)) + " " + last
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def response_key(response: Response):
     return (response.unit_id, response.service_id, response.questionnaire_id,
             timezone.localdate(response.answered_at), response.channel)
 
 
+def profile_answers(response: Response) -> tuple[str, str, str, str]:
+    return (response.gender, age_band(response.age), response.education, response.occupation)
+
+
 def tallies_add(responses: Iterable[tuple[Response, Iterable[Answer]]], sign: int = 1):
     """Count (sign=1) or uncount (sign=-1) responses with their answers, in the caller's transaction."""
-    response_deltas, element_deltas = Counter(), Counter()
+    responses_d, elements_d, responses_m, elements_m, profiles_m = Counter(), Counter(), Counter(), Counter(), Counter()
     for response, answers in responses:
-        key = response_key(response)
-        response_deltas[key] += sign
+        unit_id, service_id, questionnaire_id, day, channel = key = response_key(response)
+        month = month_of(day)
+        responses_d[key] += sign
+        responses_m[(unit_id, service_id, questionnaire_id, month, channel)] += sign
+        for question, answer in zip(PROFILE_QUESTIONS, profile_answers(response), strict=True):
+            profiles_m[(unit_id, month, question, answer)] += sign
         for answer in answers:
-            element_deltas[(*key, answer.element_id, answer.value)] += sign
-    _upsert(ResponseTally, RESPONSE_KEY, response_deltas)
-    _upsert(ElementTally, ELEMENT_KEY, element_deltas)
+            elements_d[(*key, answer.element_id, answer.value)] += sign
+            elements_m[(unit_id, questionnaire_id, month, answer.element_id, answer.value)] += sign
+    _upsert_together([
+        (ResponseTally, RESPONSE_KEY, responses_d), (ElementTally, ELEMENT_KEY, elements_d),
+        (ResponseMonthTally, RESPONSE_MONTH_KEY, responses_m), (ElementMonthTally, ELEMENT_MONTH_KEY, elements_m),
+        (ProfileMonthTally, PROFILE_MONTH_KEY, profiles_m),
+    ])
+
+
+def _counter(rows, key_columns) -> Counter:
+    return Counter({tuple(row[c] for c in key_columns): row["n"] for row in rows if row["n"]})
 
 
 def _counted_from_raw(since):
-    """The tallies as the raw, non-excluded responses give them (from day `since` on), counted in the database."""
+    """The day-level tallies as the raw, non-excluded responses give them (from day `since` on)."""
     local_day = TruncDate("answered_at", tzinfo=timezone.get_current_timezone())
     responses = Response.objects.filter(excluded_at__isnull=True).annotate(day=local_day)
     answers = (
@@ -60,48 +136,67 @@ def _counted_from_raw(since):
     )
     if since:
         responses, answers = responses.filter(day__gte=since), answers.filter(day__gte=since)
-    responses = responses.values("unit_id", "service_id", "questionnaire_id", "day", "channel").annotate(n=Count("id"))
-    answers = (
-        answers.values("response__unit_id", "response__service_id", "response__questionnaire_id", "day",
-                "response__channel", "element_id", "value")
-        .annotate(n=Count("id"))
-    )
-    response_counts = Counter({tuple(row[c] for c in RESPONSE_KEY): row["n"] for row in responses})
-    element_counts = Counter({
-        (row["response__unit_id"], row["response__service_id"], row["response__questionnaire_id"], row["day"],
-         row["response__channel"], row["element_id"], row["value"]): row["n"]
-        for row in answers
-    })
-    return response_counts, element_counts
+    responses = responses.values(*RESPONSE_KEY).annotate(n=Count("id"))
+    answers = (answers.values("response__unit_id", "response__service_id", "response__questionnaire_id", "day",
+                              "response__channel", "element_id", "value").annotate(n=Count("id")))
+    return (_counter(responses, RESPONSE_KEY),
+            _counter(answers, ("response__unit_id", "response__service_id", "response__questionnaire_id", "day",
+                               "response__channel", "element_id", "value")))
 
 
-def _tallies_since(model, since):
+def _profiles_from_raw(since) -> Counter:
+    """ProfileMonthTally as the raw responses give it, for the months that start on or after `since`."""
+    months = (Response.objects.filter(excluded_at__isnull=True)
+              .annotate(day=TruncDate("answered_at", tzinfo=timezone.get_current_timezone()))
+              .annotate(month=TruncMonth("day")))
+    if since:
+        months = months.filter(month__gte=since)
+    counts = Counter()
+    for question, expression in zip(PROFILE_QUESTIONS, (F("gender"), age_band_expression(), F("education"),
+                                                        F("occupation")), strict=True):
+        rows = months.annotate(answer=expression).values("unit_id", "month", "answer").annotate(n=Count("id"))
+        for row in rows:
+            counts[(row["unit_id"], row["month"], question, row["answer"])] += row["n"]
+    return counts
+
+
+def _months_from_days():
+    """The element and response month tallies as the day-level tallies (primary) sum up."""
+    day_level = {"month": TruncMonth("day")}
+    responses = (ResponseTally.objects.using("default").annotate(**day_level)
+                 .values("unit_id", "service_id", "questionnaire_id", "month", "channel").annotate(n=Sum("count")))
+    elements = (ElementTally.objects.using("default").annotate(**day_level)
+                .values("unit_id", "questionnaire_id", "month", "element_id", "value").annotate(n=Sum("count")))
+    return _counter(responses, RESPONSE_MONTH_KEY), _counter(elements, ELEMENT_MONTH_KEY)
+
+
+def _stored(model, key_columns, **filters) -> Counter:
     # The primary, not a replica: a check must see what was just written.
-    rows = model.objects.using("default").filter(count__gt=0)
-    return rows.filter(day__gte=since) if since else rows
-
-
-def _stored(since):
-    responses = Counter({tuple(row[:-1]): row[-1] for row in
-                         _tallies_since(ResponseTally, since).values_list(*RESPONSE_KEY, "count")})
-    elements = Counter({tuple(row[:-1]): row[-1] for row in
-                        _tallies_since(ElementTally, since).values_list(*ELEMENT_KEY, "count")})
-    return responses, elements
+    rows = model.objects.using("default").filter(**filters).exclude(count=0).values_list(*key_columns, "count")
+    return Counter({tuple(row[:-1]): row[-1] for row in rows})
 
 
 def tallies_differences() -> list[str]:
-    """Every tally that differs from a recount of the raw responses, described for a person.
+    """Every tally that differs from a recount, described for a person: day-level tallies and the profile
+    months against the raw responses, the element and response months against the day-level tallies.
 
     Days before the latest retention purge have no raw responses left; their tallies stand as they were."""
     since = RetentionPurge.retained_from()
+    day_filter = {"day__gte": since} if since else {}
+    month_filter = {"month__gte": since} if since else {}
     raw_responses, raw_elements = _counted_from_raw(since)
-    stored_responses, stored_elements = _stored(since)
+    month_responses, month_elements = _months_from_days()
     differences = []
-    for label, raw, stored in (("respondents", raw_responses, stored_responses),
-                               ("answers", raw_elements, stored_elements)):
-        for key in sorted(set(raw) | set(stored), key=str):
-            if raw[key] != stored[key]:
-                differences.append(f"{label} {key}: stored {stored[key]}, recount {raw[key]}")
+    for label, recount, stored in (
+        ("respondents", raw_responses, _stored(ResponseTally, RESPONSE_KEY, **day_filter)),
+        ("answers", raw_elements, _stored(ElementTally, ELEMENT_KEY, **day_filter)),
+        ("respondents by month", month_responses, _stored(ResponseMonthTally, RESPONSE_MONTH_KEY)),
+        ("answers by month", month_elements, _stored(ElementMonthTally, ELEMENT_MONTH_KEY)),
+        ("profile by month", _profiles_from_raw(since), _stored(ProfileMonthTally, PROFILE_MONTH_KEY, **month_filter)),
+    ):
+        for key in sorted(set(recount) | set(stored), key=str):
+            if recount[key] != stored[key]:
+                differences.append(f"{label} {key}: stored {stored[key]}, recount {recount[key]}")
     return differences
 
 
@@ -113,3 +208,11 @@ def tallies_rebuild():
         (model.objects.filter(day__gte=since) if since else model.objects.all()).delete()
     _upsert(ResponseTally, RESPONSE_KEY, raw_responses)
     _upsert(ElementTally, ELEMENT_KEY, raw_elements)
+    month_responses, month_elements = _months_from_days()
+    ResponseMonthTally.objects.all().delete()
+    ElementMonthTally.objects.all().delete()
+    _upsert(ResponseMonthTally, RESPONSE_MONTH_KEY, month_responses)
+    _upsert(ElementMonthTally, ELEMENT_MONTH_KEY, month_elements)
+    profiles = _profiles_from_raw(since)
+    (ProfileMonthTally.objects.filter(month__gte=since) if since else ProfileMonthTally.objects.all()).delete()
+    _upsert(ProfileMonthTally, PROFILE_MONTH_KEY, profiles)

@@ -10,9 +10,11 @@ PROBE = """
 import django
 django.setup()
 from django.db import router
-from surveys.models import ElementTally, Response, ResponseTally
-print(ElementTally.objects.all().db, ResponseTally.objects.all().db, Response.objects.all().db,
-      router.db_for_write(ElementTally), router.db_for_write(Response))
+from surveys.models import (ElementMonthTally, ElementTally, ProfileMonthTally, Response, ResponseMonthTally,
+                            ResponseTally)
+print(ElementTally.objects.all().db, ResponseTally.objects.all().db, ElementMonthTally.objects.all().db,
+      ResponseMonthTally.objects.all().db, ProfileMonthTally.objects.all().db, Response.objects.all().db,
+      router.db_for_write(ElementTally), router.db_for_write(ElementMonthTally), router.db_for_write(Response))
 """
 
 
@@ -26,8 +28,8 @@ def probe(**env):
 
 def test_it_reads_tallies_from_the_replica_and_writes_to_the_primary(tmp_path):
     replica = f"sqlite:///{tmp_path / 'replica.sqlite3'}"
-    assert probe(DATABASE_REPLICA_URL=replica) == ["replica", "replica", "default", "default", "default"]
+    assert probe(DATABASE_REPLICA_URL=replica) == ["replica"] * 5 + ["default"] * 4
 
 
 def test_without_a_replica_everything_uses_the_primary():
-    assert probe(DATABASE_REPLICA_URL="") == ["default"] * 5
+    assert probe(DATABASE_REPLICA_URL="") == ["default"] * 9

@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -37,7 +38,9 @@ def test_a_submission_costs_a_fixed_handful_of_queries(world, django_assert_max_
 
     with django_assert_max_num_queries(14):  # cold: kiosk, unit, elements and services are read once
         assert post().status_code == 201
+    # warm: insert the response, its answers in one statement and the tallies inside one savepoint; PostgreSQL
+    # updates all five tally tables in one statement, SQLite takes one upsert per table
+    warm = 5 if connection.vendor == "postgresql" else 9
     for _ in range(3):
-        # warm: insert the response, its answers in one statement, two tally upserts, inside one savepoint
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(warm):
             assert post().status_code == 201
