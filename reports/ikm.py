@@ -26,9 +26,11 @@ def round_half_up(value: Fraction | Decimal | int, places: int) -> Decimal:
     """Round exactly, halves away from zero (ROUND_HALF_UP): 64.995 gives 65.00."""
     if isinstance(value, float):
         raise TypeError("round_half_up takes exact numbers; a float cannot hold 64.995")
-    exact = Fraction(value)
-    units = math.floor(abs(exact) * Fraction(10) ** places + Fraction(1, 2))
-    if exact < 0:
+    exact = value if isinstance(value, Fraction) else Fraction(value)
+    numerator, denominator = exact.numerator, exact.denominator
+    # floor(|x| * 10^places + 1/2) in integers: the IKM of every unit of a region is rounded this way
+    units = (2 * abs(numerator) * 10 ** places + denominator) // (2 * denominator)
+    if numerator < 0:
         units = -units
     return Decimal(f"{units}E{-places}")
 
@@ -163,20 +165,22 @@ def compute_ikm(totals: Sequence[ElementTotal], regulation: Regulation) -> IkmRe
         raise MissingAnswers(missing)
 
     elements = tuple(_element_score(total, regulation) for total in totals)
-    ikm = sum((element.weighted_nrr for element in elements), Fraction(0))
+    # The sum of the weighted NRRs over one common denominator: a single Fraction instead of n additions.
+    common = math.lcm(*(total.count for total in totals))
+    ikm = Fraction(sum(total.sum * (common // total.count) for total in totals), common * regulation.element_count)
     ikm_converted, grade = regulation.round_and_grade(ikm * SCALE)
     return IkmResult(regulation, elements, ikm, ikm_converted, grade)
 
 
 def _element_score(total: ElementTotal, regulation: Regulation) -> ElementScore:
     nrr = Fraction(total.sum, total.count)
-    converted, grade = regulation.round_and_grade(nrr * SCALE)
+    converted, grade = regulation.round_and_grade(Fraction(total.sum * SCALE, total.count))
     return ElementScore(
         code=total.code,
         sum=total.sum,
         count=total.count,
         nrr=nrr,
-        weighted_nrr=nrr * regulation.weight,
+        weighted_nrr=Fraction(total.sum, total.count * regulation.element_count),
         converted=converted,
         grade=grade,
     )
