@@ -154,7 +154,8 @@ def kiosk_mode_view(request, unit_code: str, kiosk_id: int):
         messages.error(request, _("Pilih mode kios: survei lengkap atau denyut harian."))
     else:
         kiosk_mode_set(kiosk=kiosk, mode=mode, by=request.user)
-        messages.success(request, _("Kios “%(name)s” kini dalam mode %(mode)s. Muat ulang halaman kios di tablet.")
+        messages.success(request, _("Kios “%(name)s” kini dalam mode %(mode)s. Tablet yang sedang tidak "
+                                    "dipakai beralih dalam satu menit.")
                          % {"name": kiosk.name, "mode": KioskMode(mode).label})
     return redirect("surveys:kiosks", unit_code=unit.code)
 

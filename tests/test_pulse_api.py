@@ -210,10 +210,12 @@ def test_pulse_answers_are_absent_from_every_ikm_figure(world, pulse_kiosk):
         scores = scores_by_unit(unit_ids=unit_ids, period=period)[world.unit.id]
         pages = {
             url: text(client_for(world.region_admin).get(url).content.decode())
-            for url in (f"/dasbor/unit/{world.unit.code}/", f"/dasbor/daerah/{world.region.code}/")
+            for url in (f"/dasbor/unit/{world.unit.code}/", f"/dasbor/opd/{world.agency.code}/",
+                        f"/dasbor/daerah/{world.region.code}/")
         }
-        return (Response.objects.count(), sorted(ResponseTally.objects.values_list("unit_id", "service_id", "channel", "day", "count")),
-                scores.result.ikm_converted, scores.respondents, scores.value_counts, pages)
+        tallies = sorted(ResponseTally.objects.values_list("unit_id", "service_id", "channel", "day", "count"))
+        return (Response.objects.count(), tallies, scores.result.ikm_converted, scores.respondents,
+                scores.value_counts, pages)
 
     before = figures()
     assert before[0] == 3 and before[3] == 3

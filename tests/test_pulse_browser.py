@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from pulse.models import PulseAnswer
 from pulse.services import NewPulse, pulse_answer_record
-from surveys.kiosk import kiosk_create
+from surveys.kiosk import kiosk_create, kiosk_mode_set
 from surveys.models import KioskMode, Response
 from tests.dashboard_helpers import PASSWORD
 from tests.factories import make_agency, make_region, make_unit
@@ -155,3 +155,23 @@ def test_a_tap_raises_todays_count_on_the_staff_board(live_server, world, open_c
     if os.environ.get("SKM_SCREENSHOTS"):
         staff.screenshot(path=SCREENSHOTS / "pulse-board.png", full_page=True)
     assert kiosk_errors == [] and staff_errors == []
+
+
+def test_an_idle_kiosk_follows_a_switch_of_its_mode(live_server, waiting_room, open_context):
+    unit, _token = waiting_room
+    kiosk, token = kiosk_create(unit=unit, name="Tablet loket 1")
+    context = open_context(TABLET_LANDSCAPE, timing=PULSE_FAST + " window.SKM_SURVEY_TIMING.modeEvery = 500;")
+    page = context.new_page()
+    errors = watch_errors(page)
+    page.goto(f"{live_server.url}/kiosk/#{token}")
+    expect(page.locator(".step-profile")).to_be_visible()
+
+    kiosk_mode_set(kiosk=kiosk, mode=KioskMode.PULSE)
+    expect(page.locator("#screen-pulse")).to_be_visible(timeout=10000)
+    expect(page.locator("#survey")).to_be_hidden()
+    tap_face(page, 4)
+    wait_until(lambda: PulseAnswer.objects.filter(kiosk=kiosk).count() == 1)
+
+    kiosk_mode_set(kiosk=kiosk, mode=KioskMode.SURVEY)
+    expect(page.locator(".step-profile")).to_be_visible(timeout=10000)
+    assert errors == []

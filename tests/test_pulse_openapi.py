@@ -12,7 +12,6 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
 
 from pulse.models import PulseAnswer
 from surveys.kiosk import kiosk_create

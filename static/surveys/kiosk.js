@@ -25,6 +25,7 @@
   var SEND_TIMEOUT_MS = 10000;
   var WAIT_FOR_SERVER_MS = 6000;
   var FLUSH_EVERY_MS = timing.flushEvery || 30000;
+  var MODE_CHECK_MS = timing.modeEvery || 60000;
   var SHELL_CACHE = "skm-kiosk-v1";
   var TOKEN_KEY = "skm.kiosk.token";
   var PAYLOAD_KEY = "skm.kiosk.payload";
@@ -543,6 +544,25 @@
     pulseTimer = setTimeout(resetPulse, PULSE_THANKS_MS);
   }
 
+  /* Staff may switch the kiosk between the survey and the pulse: an idle kiosk follows within a minute
+   * (never while a citizen is filling in the form or being thanked). Queued answers stay in IndexedDB. */
+  async function followMode() {
+    if (pairingProblem || (PULSE ? !$("screen-pulse-thanks").hidden : touched)) return;
+    try {
+      var response = await fetch(cfg.api.kiosk, {
+        headers: {Authorization: "Kiosk " + token}, credentials: "omit", cache: "no-store"
+      });
+      if (!response.ok) return;
+      var data = await response.json();
+      if ((data.mode === "pulse") !== PULSE) {
+        localStorage.setItem(PAYLOAD_KEY, JSON.stringify({token: token, data: data}));
+        location.reload();
+      }
+    } catch (error) {
+      // Offline: keep the screen it has.
+    }
+  }
+
   function resetPulse() {
     clearTimeout(pulseTimer);
     if (pairingProblem) { showMessage(pairingProblem); return; }
@@ -733,6 +753,7 @@
     }
     flush();
     setInterval(flush, FLUSH_EVERY_MS);
+    if (KIOSK) setInterval(followMode, MODE_CHECK_MS);
     setInterval(idleTick, 1000);
   }
 
