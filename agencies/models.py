@@ -210,6 +210,13 @@ class AuditEvent(models.Model):
         RESULTS_PUBLISHED = "results_published", _("Hasil diterbitkan")
         RESULTS_WITHDRAWN = "results_withdrawn", _("Terbitan ditarik")
         DATA_PURGED = "data_purged", _("Data lama dihapus")
+        KIOSK_MODE_CHANGED = "kiosk_mode_changed", _("Mode kios diubah")
+        MONEV_CHECKLIST_CHANGED = "monev_checklist_changed", _("Daftar periksa monev diubah")
+        MONEV_EVIDENCE_ADDED = "monev_evidence_added", _("Bukti monev diunggah")
+        MONEV_EVIDENCE_DELETED = "monev_evidence_deleted", _("Bukti monev dihapus")
+        MONEV_ASSESSED = "monev_assessed", _("Temuan monev dicatat")
+        CAMPAIGN_CREATED = "campaign_created", _("Kampanye dibuat")
+        CAMPAIGN_CHANGED = "campaign_changed", _("Kampanye diubah")
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pelaku"), null=True, blank=True,

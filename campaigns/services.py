@@ -4,13 +4,10 @@ unit is created there, so kiosks, the QR form and paper entry offer it; that is 
 from django.db import transaction
 
 from agencies.audit import audit_record
-from agencies.models import Service, ServiceUnit
+from agencies.models import AuditEvent, Service, ServiceUnit
 from campaigns.models import Campaign, CampaignService
 
-# Not (yet) choices of AuditEvent.Action: adding them needs a migration of the agencies app; the audit log
-# shows the code itself meanwhile.
-AUDIT_CREATED = "campaign_created"
-AUDIT_CHANGED = "campaign_changed"
+Action = AuditEvent.Action
 
 
 def _unit_service(unit: ServiceUnit, name: str) -> tuple[Service, bool]:
@@ -47,7 +44,8 @@ def campaign_save(*, campaign: Campaign, units: list[ServiceUnit], service_names
             if changed:
                 added.append(f"{unit.code}: {service.name}")
         campaign_service.unit_services.set(linked)
-    audit_record(actor=by, action=AUDIT_CREATED if created else AUDIT_CHANGED, target=f"campaign {campaign.pk}",
+    action = Action.CAMPAIGN_CREATED if created else Action.CAMPAIGN_CHANGED
+    audit_record(actor=by, action=action, target=f"campaign {campaign.pk}",
                  region=campaign.region, name=campaign.name, start=campaign.start.isoformat(),
                  end=campaign.end.isoformat(), units=sorted(unit.code for unit in units), services=service_names,
                  seed=campaign.seed, services_added=added)

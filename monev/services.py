@@ -15,17 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from agencies.audit import audit_record
-from agencies.models import Region, ServiceUnit
+from agencies.models import AuditEvent, Region, ServiceUnit
 from monev.evidence import ACCEPTED, HEAD_BYTES, file_kind
 from monev.models import Assessment, ChecklistItem, Evidence
 
-# Audit actions of the monev. They are not (yet) choices of AuditEvent.Action: adding them needs a migration
-# of the agencies app; the audit log shows the code itself meanwhile.
-AUDIT_CHECKLIST = "monev_checklist_changed"
-AUDIT_ASSESSED = "monev_assessed"
-AUDIT_EVIDENCE_ADDED = "monev_evidence_added"
-AUDIT_EVIDENCE_DELETED = "monev_evidence_deleted"
-
+Action = AuditEvent.Action
 Kind = ChecklistItem.Kind
 # (name, key document, kind): the checklist a region starts with.
 DEFAULT_ITEMS = (
@@ -86,8 +80,8 @@ def item_create(*, region: Region, year: int, name: str, is_key: bool, kind: str
     last = ChecklistItem.objects.filter(region=region, year=year).order_by("-position").first()
     item = ChecklistItem.objects.create(region=region, year=year, name=name, is_key=is_key, kind=kind,
                                         position=(last.position + 1) if last else 1)
-    audit_record(actor=by, action=AUDIT_CHECKLIST, target=item, region=region, change="added", item=item.name,
-                 year=year)
+    audit_record(actor=by, action=Action.MONEV_CHECKLIST_CHANGED, target=item, region=region, change="added",
+                 item=item.name, year=year)
     return item
 
 
@@ -101,7 +95,7 @@ def item_update(*, item: ChecklistItem, name: str, is_key: bool, position: int, 
     before = {"name": item.name, "is_key": item.is_key, "position": item.position}
     item.name, item.is_key, item.position = name, is_key, position
     item.save()
-    audit_record(actor=by, action=AUDIT_CHECKLIST, target=item, region=item.region, change="updated",
+    audit_record(actor=by, action=Action.MONEV_CHECKLIST_CHANGED, target=item, region=item.region, change="updated",
                  before=before, after={"name": name, "is_key": is_key, "position": position})
     return item
 
@@ -109,7 +103,7 @@ def item_update(*, item: ChecklistItem, name: str, is_key: bool, position: int, 
 @transaction.atomic
 def item_delete(*, item: ChecklistItem, by) -> None:
     _refuse_if_used(item, _("dihapus"))
-    audit_record(actor=by, action=AUDIT_CHECKLIST, target=item, region=item.region, change="deleted",
+    audit_record(actor=by, action=Action.MONEV_CHECKLIST_CHANGED, target=item, region=item.region, change="deleted",
                  item=item.name, year=item.year)
     item.delete()
 
@@ -146,7 +140,7 @@ def evidence_add(*, unit: ServiceUnit, item: ChecklistItem, upload, by) -> Evide
         with transaction.atomic():
             evidence = Evidence.objects.create(item=item, unit=unit, file=stored, original_name=upload.name[:200],
                                                content_type=kind.content_type, size=upload.size, uploaded_by=by)
-            audit_record(actor=by, action=AUDIT_EVIDENCE_ADDED, target=evidence, region=item.region,
+            audit_record(actor=by, action=Action.MONEV_EVIDENCE_ADDED, target=evidence, region=item.region,
                          unit=unit.code, item=item.name, year=item.year, file=evidence.original_name)
     except Exception:
         default_storage.delete(stored)
@@ -160,7 +154,7 @@ def evidence_delete(*, evidence: Evidence, by) -> None:
                               % {"name": evidence.original_name})
     stored = evidence.file.name
     with transaction.atomic():
-        audit_record(actor=by, action=AUDIT_EVIDENCE_DELETED, target=evidence, region=evidence.item.region,
+        audit_record(actor=by, action=Action.MONEV_EVIDENCE_DELETED, target=evidence, region=evidence.item.region,
                      unit=evidence.unit.code, item=evidence.item.name, year=evidence.item.year,
                      file=evidence.original_name)
         evidence.delete()
@@ -175,7 +169,7 @@ def assessment_record(*, unit: ServiceUnit, item: ChecklistItem, status: str, no
     assessment, created = Assessment.objects.update_or_create(
         item=item, unit=unit, defaults={"status": status, "note": note, "visited_on": visited_on,
                                         "assessed_by": by})
-    audit_record(actor=by, action=AUDIT_ASSESSED, target=assessment, region=item.region, unit=unit.code,
+    audit_record(actor=by, action=Action.MONEV_ASSESSED, target=assessment, region=item.region, unit=unit.code,
                  item=item.name, year=item.year, status=status, visited_on=visited_on.isoformat(),
                  first=created)
     return assessment
