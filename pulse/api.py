@@ -2,12 +2,11 @@
 Authentication, JSON reading and error bodies are the kiosk API's own (surveys/api.py)."""
 
 from django.http import JsonResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from pulse.selectors import pulse_today
+from pulse.selectors import pulse_wall_payload
 from pulse.services import PulseInvalid, pulse_answer_record, pulse_validate
 from surveys.api import ApiError, citizen_language, kiosk_from_request, no_store, read_json
 from surveys.kiosk import kiosk_touch, survey_payload
@@ -49,13 +48,5 @@ def pulse_board(request):
         auth, _token = kiosk_from_request(request)
     except ApiError as error:
         return no_store(error.response())
-    today = pulse_today(unit_id=auth.unit_id)
-    return no_store(JsonResponse({
-        "unit": {"name": survey_payload(unit_id=auth.unit_id)["unit"]["name"]},
-        "day": today.day.isoformat(),
-        "faces": today.faces(),
-        "total": today.total,
-        "satisfied": today.satisfied,
-        "satisfied_percent": None if today.satisfied_percent is None else float(today.satisfied_percent),
-        "updated_at": timezone.localtime().isoformat(timespec="seconds"),
-    }))
+    return no_store(JsonResponse(pulse_wall_payload(
+        unit_id=auth.unit_id, unit_name=survey_payload(unit_id=auth.unit_id)["unit"]["name"])))

@@ -63,3 +63,17 @@ def pulse_board(*, unit_id: int, today: date | None = None, days: int = BOARD_DA
 def pulse_today(*, unit_id: int, today: date | None = None) -> PulseDay:
     today = today or timezone.localdate()
     return pulse_days(unit_id=unit_id, start=today, end=today)[0]
+
+
+def pulse_wall_payload(*, unit_id: int, unit_name: str) -> dict:
+    """What the wall display shows: today's counts, no personal data (GET /api/v1/pulse/board)."""
+    today = pulse_today(unit_id=unit_id)
+    return {
+        "unit": {"name": unit_name},
+        "day": today.day.isoformat(),
+        "faces": today.faces(),
+        "total": today.total,
+        "satisfied": today.satisfied,
+        "satisfied_percent": None if today.satisfied_percent is None else float(today.satisfied_percent),
+        "updated_at": timezone.localtime().isoformat(timespec="seconds"),
+    }

@@ -1,14 +1,16 @@
 """The daily pulse board for a unit's staff, and the wall display for a waiting room's TV."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from agencies.selectors import get_unit_for_user
 from pulse.charts import pulse_days_chart
 from pulse.models import PulseValue
-from pulse.selectors import BOARD_DAYS, pulse_board
+from pulse.selectors import BOARD_DAYS, pulse_board, pulse_wall_payload
 from surveys.models import Kiosk, KioskMode
 
 # A TV in the waiting room: fresh enough to see one's own tap, light on the server.
@@ -29,12 +31,32 @@ def board(request, unit_code: str):
     })
 
 
-@require_GET
-def wall(request):
-    """Public page: it reads the kiosk token from the link's fragment and polls GET /api/v1/pulse/board."""
+def _wall_page(request, config: dict):
     response = render(request, "pulse/wall.html", {
-        "config": {"board": reverse("pulse_api:board"), "poll_seconds": WALL_POLL_SECONDS},
-        "faces": PulseValue.choices,
+        "config": {**config, "poll_seconds": WALL_POLL_SECONDS}, "faces": PulseValue.choices,
     })
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@require_GET
+def wall(request):
+    """Public page: it reads the kiosk token from the link's fragment and polls GET /api/v1/pulse/board."""
+    return _wall_page(request, {"board": reverse("pulse_api:board"), "signed_in": False})
+
+
+@login_required
+@require_GET
+def wall_staff(request, unit_code: str):
+    """The same display for a signed-in staff member (a screen in the office, or a look before pairing a TV)."""
+    unit = get_unit_for_user(request.user, unit_code)
+    return _wall_page(request, {"board": reverse("pulse:wall_counts", args=[unit.code]), "signed_in": True})
+
+
+@login_required
+@never_cache
+@require_GET
+def wall_counts(request, unit_code: str):
+    """The wall display's counts for a signed-in staff member: the JSON of GET /api/v1/pulse/board."""
+    unit = get_unit_for_user(request.user, unit_code)
+    return JsonResponse(pulse_wall_payload(unit_id=unit.id, unit_name=unit.name))

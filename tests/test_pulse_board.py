@@ -122,7 +122,7 @@ def test_the_board_shows_thirty_days_with_shares_and_a_chart(world):
     assert previous_row(page, today - timedelta(days=3)) == ["1", "1", "2", "2", "6", "66,7%"]
     assert len(re.findall(r'<tr data-day="', page)) == 29
     assert "<svg" in page and "Jawaban denyut per hari" in page
-    assert 'href="/denyut/layar/"' in page
+    assert f'href="/denyut/unit/{world.unit.code}/layar/"' in page
     assert "tidak pernah masuk ke IKM" in text(page)
 
 
@@ -156,6 +156,24 @@ def test_the_wall_display_is_a_public_page_without_inline_script(world):
                                   page).group(1))
     assert config["board"] == "/api/v1/pulse/board" and 15 <= config["poll_seconds"] <= 30
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_staff_open_the_wall_display_with_their_session_within_their_scope(world):
+    record(world.unit, 4, timezone.now())
+    record(world.unit, 2, timezone.now())
+    page = client_for(world.operator).get(f"/denyut/unit/{world.unit.code}/layar/")
+    assert page.status_code == 200
+    config = json.loads(re.search(r'<script id="wall-config" type="application/json">(.*?)</script>',
+                                  page.content.decode()).group(1))
+    assert config == {"board": f"/denyut/unit/{world.unit.code}/layar/hitungan.json", "signed_in": True,
+                      "poll_seconds": config["poll_seconds"]}
+    counts = client_for(world.operator).get(config["board"])
+    assert counts["Cache-Control"].startswith("max-age=0")
+    data = counts.json()
+    assert (data["unit"]["name"], data["total"], data["satisfied"], data["satisfied_percent"]) == (
+        "Loket Kecamatan", 2, 1, 50.0)
+    assert client_for(world.other_agency_admin).get(config["board"]).status_code == 404
+    assert Client().get(config["board"]).status_code == 302
 
 
 def test_a_manager_registers_a_pulse_kiosk_and_gets_its_wall_link(world):

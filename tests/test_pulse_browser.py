@@ -154,6 +154,10 @@ def test_a_tap_raises_todays_count_on_the_staff_board(live_server, world, open_c
     expect(staff.locator('[data-testid="satisfied"]')).to_have_text("100,0%")
     if os.environ.get("SKM_SCREENSHOTS"):
         staff.screenshot(path=SCREENSHOTS / "pulse-board.png", full_page=True)
+    # The board's wall display link works with the staff member's session, no kiosk token needed.
+    staff.get_by_role("link", name="Layar ruang tunggu").click()
+    expect(staff.locator("#wall-count-3")).to_have_text("1")
+    expect(staff.locator("#wall-unit")).to_have_text("Loket Kecamatan")
     assert kiosk_errors == [] and staff_errors == []
 
 

@@ -1,6 +1,7 @@
 /* The pulse wall display: a TV in the waiting room shows today's taps of its unit.
  * It is paired like a kiosk: the kiosk token comes from the link's fragment (/denyut/layar/#<token>), is
- * kept in localStorage, and authenticates GET /api/v1/pulse/board, polled every few seconds.
+ * kept in localStorage, and authenticates GET /api/v1/pulse/board, polled every few seconds. A signed-in
+ * staff member's page (/denyut/unit/<code>/layar/) polls its own URL with the session instead.
  */
 (function () {
   "use strict";
@@ -55,9 +56,9 @@
   async function poll() {
     clearTimeout(timer);
     try {
-      var response = await fetch(cfg.board, {
-        headers: {Authorization: "Kiosk " + token}, credentials: "omit", cache: "no-store"
-      });
+      var response = await fetch(cfg.board, cfg.signed_in ?
+        {credentials: "same-origin", cache: "no-store"} :
+        {headers: {Authorization: "Kiosk " + token}, credentials: "omit", cache: "no-store"});
       if (response.ok) {
         show(await response.json());
         message("");
@@ -75,8 +76,8 @@
     timer = setTimeout(poll, POLL_MS);
   }
 
-  token = readToken();
-  if (!token) {
+  token = cfg.signed_in ? null : readToken();
+  if (!cfg.signed_in && !token) {
     message(texts.unpaired);
     return;
   }
