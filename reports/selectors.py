@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from agencies.models import Population, Service
 from reports.ikm import (
-    SCALE, ElementTotal, IkmResult, MissingAnswers, change_is_significant, compute_ikm, ikm_confidence_interval,
+    SCALE, SCORES, ElementTotal, IkmResult, MissingAnswers, change_is_significant, compute_ikm,
+    ikm_confidence_interval,
 )
 from reports.models import FollowUpPlan
 from reports.periods import Period
@@ -92,10 +93,11 @@ def _month_split(period: Period) -> tuple[tuple[date, date] | None, list[Period]
     return (first, last), edges
 
 
-def _summed(day_model, month_model, *, unit_ids, period: Period, by: tuple[str, ...], service_id=None, channel=None,
-            monthly: bool = False) -> dict[tuple, int]:
-    """Sum(count) of a tally per `by` (plus the month first day when `monthly`) over the units and period: one
-    grouped query on the month tally for the whole months, one on the day-level tally for the rest."""
+def _summed(day_model, month_model, *, unit_ids, period: Period, by: tuple[str, ...], sums: dict, service_id=None,
+            channel=None, monthly: bool = False) -> dict[tuple, list[int]]:
+    """The `sums` of a tally per `by` (plus the month's first day when `monthly`) over the units and period: one
+    grouped query on the month tally for the whole months, one on the day-level tally for the rest. Keys whose
+    sums are all zero are left out."""
     unit_ids = list(unit_ids)
     narrowing = {name: value for name, value in (("service_id", service_id), ("channel", channel)) if value}
     month_fields = {f.attname for f in month_model._meta.concrete_fields}
@@ -110,21 +112,28 @@ def _summed(day_model, month_model, *, unit_ids, period: Period, by: tuple[str, 
             days |= Q(day__gte=edge.start, day__lte=edge.end)
         reads.append((day_model.objects.filter(days, unit_id__in=unit_ids, **narrowing), TruncMonth("day")))
     group = (*by, "m") if monthly else by
-    totals = defaultdict(int)
+    totals = {}
     for rows, month in reads:
         if monthly:
             rows = rows.annotate(m=month)
-        for *key, n in rows.order_by().values(*group).annotate(n=Sum("count")).values_list(*group, "n"):
-            totals[tuple(key)] += n
-    return {key: n for key, n in totals.items() if n > 0}
+        for row in rows.order_by().values(*group).annotate(**sums).values_list(*group, *sums):
+            found = totals.setdefault(row[:len(group)], [0] * len(sums))
+            for index, value in enumerate(row[len(group):]):
+                found[index] += value or 0
+    return {key: found for key, found in totals.items() if any(found)}
 
 
 def _respondents(*, by, **read) -> dict[tuple, int]:
-    return _summed(ResponseTally, ResponseMonthTally, by=by, **read)
+    return {key: n for key, (n,) in _summed(ResponseTally, ResponseMonthTally, by=by, sums={"n": Sum("count")},
+                                            **read).items()}
 
 
-def _answers(*, by, **read) -> dict[tuple, int]:
-    return _summed(ElementTally, ElementMonthTally, by=by, **read)
+VALUE_SUMS = {f"v{value}": Sum("count", filter=Q(value=value)) for value in SCORES}
+
+
+def _answers(*, by, **read) -> dict[tuple, list[int]]:
+    """Per `by`, the counts of answers valued 1, 2, 3 and 4 (one row per element, not per value)."""
+    return _summed(ElementTally, ElementMonthTally, by=by, sums=VALUE_SUMS, **read)
 
 
 def _elements_of(questionnaire_ids) -> dict[int, list[Element]]:
@@ -143,7 +152,7 @@ def scores_by_unit(*, unit_ids, period: Period, service_id=None, channel=None) -
     read = {"unit_ids": list(unit_ids), "period": period, "service_id": service_id, "channel": channel}
     respondents = [{"unit_id": unit_id, "questionnaire_id": questionnaire_id, "n": n} for (unit_id, questionnaire_id), n
                    in _respondents(by=("unit_id", "questionnaire_id"), **read).items()]
-    answers = _answers(by=("unit_id", "questionnaire_id", "element_id", "value"), **read)
+    answers = _answers(by=("unit_id", "questionnaire_id", "element_id"), **read)
     main = {}
     for row in respondents:
         found = main.get(row["unit_id"])
@@ -156,10 +165,10 @@ def scores_by_unit(*, unit_ids, period: Period, service_id=None, channel=None) -
                         elements=elements[row["questionnaire_id"]], respondents=row["n"])
         for unit_id, row in main.items()
     }
-    for (unit_id, questionnaire_id, element_id, value), n in answers.items():
+    for (unit_id, questionnaire_id, element_id), counts in answers.items():
         unit_scores = scores.get(unit_id)
         if unit_scores is not None and unit_scores.questionnaire.id == questionnaire_id:
-            unit_scores.value_counts.setdefault(element_id, [0, 0, 0, 0])[value - 1] += n
+            unit_scores.value_counts[element_id] = counts
     return scores
 
 
@@ -167,7 +176,7 @@ def pooled_scores(*, unit_ids, period: Period, service_id=None, channel=None) ->
     """The units' answers pooled per questionnaire (an agency or a whole region), most respondents first."""
     read = {"unit_ids": list(unit_ids), "period": period, "service_id": service_id, "channel": channel}
     respondents = _respondents(by=("questionnaire_id",), **read)
-    answers = _answers(by=("questionnaire_id", "element_id", "value"), **read)
+    answers = _answers(by=("questionnaire_id", "element_id"), **read)
     questionnaires = Questionnaire.objects.in_bulk([questionnaire_id for (questionnaire_id,) in respondents])
     elements = _elements_of(questionnaires)
     pooled = {
@@ -175,9 +184,9 @@ def pooled_scores(*, unit_ids, period: Period, service_id=None, channel=None) ->
                                  respondents=n)
         for (questionnaire_id,), n in respondents.items()
     }
-    for (questionnaire_id, element_id, value), n in answers.items():
+    for (questionnaire_id, element_id), counts in answers.items():
         if questionnaire_id in pooled:
-            pooled[questionnaire_id].value_counts.setdefault(element_id, [0, 0, 0, 0])[value - 1] += n
+            pooled[questionnaire_id].value_counts[element_id] = counts
     return sorted(pooled.values(), key=lambda scores: -scores.respondents)
 
 
@@ -372,23 +381,24 @@ def scores_by_quarter(*, unit_ids, quarters: list[Period], questionnaire_id: int
     span = Period.custom(min(quarter.start for quarter in quarters), max(quarter.end for quarter in quarters))
     read = {"unit_ids": list(unit_ids), "period": span, "service_id": service_id, "channel": channel,
             "monthly": True}
-    respondents, answers = defaultdict(int), defaultdict(int)
+    respondents, answers = defaultdict(int), defaultdict(lambda: [0, 0, 0, 0])
     for (found_id, month), n in _respondents(by=("questionnaire_id",), **read).items():
         if found_id == questionnaire_id:
             respondents[(month.year, (month.month + 2) // 3)] += n
-    for (found_id, element_id, value, month), n in _answers(by=("questionnaire_id", "element_id", "value"),
-                                                            **read).items():
+    for (found_id, element_id, month), counts in _answers(by=("questionnaire_id", "element_id"), **read).items():
         if found_id == questionnaire_id:
-            answers[(month.year, (month.month + 2) // 3, element_id, value)] += n
+            total = answers[(month.year, (month.month + 2) // 3, element_id)]
+            for index, count in enumerate(counts):
+                total[index] += count
     questionnaire = Questionnaire.objects.get(pk=questionnaire_id)
     elements = _elements_of([questionnaire_id])[questionnaire_id]
     wanted = {(quarter.year, quarter.number): quarter for quarter in quarters}
     found = {key: Scores(questionnaire=questionnaire, elements=elements, respondents=n)
              for key, n in respondents.items() if key in wanted}
-    for (year, quarter, element_id, value), n in answers.items():
+    for (year, quarter, element_id), counts in answers.items():
         scores = found.get((year, quarter))
         if scores is not None:
-            scores.value_counts.setdefault(element_id, [0, 0, 0, 0])[value - 1] += n
+            scores.value_counts[element_id] = counts
     return {wanted[key]: scores for key, scores in found.items()}
 
 
