@@ -18,6 +18,7 @@ WALL_POLL_SECONDS = 20
 
 
 @login_required
+@never_cache
 @require_GET
 def board(request, unit_code: str):
     """Today's counts per face (from zero at local midnight) and the days before it."""
