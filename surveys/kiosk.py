@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from agencies.audit import audit_record
-from agencies.models import Service, ServiceUnit
+from agencies.models import AuditEvent, Service, ServiceUnit
 from surveys import official
 from surveys.models import Kiosk, KioskMode, _hash_token
 from surveys.validation import UnitForm
@@ -24,8 +24,6 @@ FORM_CACHE_SECONDS = 30
 # last_seen_at is written at most this often per kiosk, not on every request.
 SEEN_EVERY = timedelta(minutes=1)
 TOKEN_MAX_LENGTH = 200
-# Not yet among AuditEvent.Action's labelled choices (that needs a migration of agencies); stored as is.
-KIOSK_MODE_CHANGED = "kiosk_mode_changed"
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ def kiosk_mode_set(*, kiosk: Kiosk, mode: str, by=None) -> Kiosk:
     previous, kiosk.mode = kiosk.mode, mode
     with transaction.atomic():
         kiosk.save(update_fields=["mode"])
-        audit_record(actor=by, action=KIOSK_MODE_CHANGED, target=kiosk, region=kiosk.unit.agency.region,
+        audit_record(actor=by, action=AuditEvent.Action.KIOSK_MODE_CHANGED, target=kiosk, region=kiosk.unit.agency.region,
                      unit=kiosk.unit.code, kiosk=kiosk.id, before=previous, after=mode)
     cache.delete(_kiosk_cache_key(kiosk.token_hash))
     transaction.on_commit(lambda: cache.delete(_kiosk_cache_key(kiosk.token_hash)))

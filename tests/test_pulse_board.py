@@ -19,7 +19,7 @@ from pulse.demo import PULSE_TOKEN, pulse_demo_seed
 from pulse.models import PulseAnswer
 from pulse.selectors import pulse_board
 from pulse.services import NewPulse, pulse_answer_record, pulse_day
-from surveys.kiosk import KIOSK_MODE_CHANGED, kiosk_create
+from surveys.kiosk import kiosk_create
 from surveys.models import Kiosk, KioskMode
 from tests.dashboard_helpers import client_for, text
 from tests.factories import make_agency, make_region, make_unit
@@ -199,16 +199,18 @@ def test_a_manager_switches_an_existing_kiosk_and_it_is_audited(world):
     assert kiosk.mode == KioskMode.PULSE
     # The cached kiosk row is dropped: the API sees the new mode at once.
     assert Client().get("/api/v1/kiosk", HTTP_AUTHORIZATION=f"Kiosk {token}").json()["mode"] == "pulse"
-    event = AuditEvent.objects.get(action=KIOSK_MODE_CHANGED)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.KIOSK_MODE_CHANGED)
     assert (event.actor, event.region, event.detail["before"], event.detail["after"]) == (
         world.operator, world.region, "survey", "pulse")
+    assert event.get_action_display() == "Mode kios diubah"
 
     # Nonsense changes nothing; another unit's manager does not see the kiosk.
     client_for(world.operator).post(url, {"mode": "lainnya"})
     assert client_for(world.other_agency_admin).post(url, {"mode": "survey"}).status_code == 404
     assert client_for(world.operator).get(url).status_code == 405
     kiosk.refresh_from_db()
-    assert kiosk.mode == KioskMode.PULSE and AuditEvent.objects.filter(action=KIOSK_MODE_CHANGED).count() == 1
+    assert kiosk.mode == KioskMode.PULSE
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.KIOSK_MODE_CHANGED).count() == 1
 
 
 def test_the_command_registers_a_pulse_kiosk(world):
