@@ -77,8 +77,9 @@ def kiosk_mode_set(*, kiosk: Kiosk, mode: str, by=None) -> Kiosk:
     previous, kiosk.mode = kiosk.mode, mode
     with transaction.atomic():
         kiosk.save(update_fields=["mode"])
-        audit_record(actor=by, action=AuditEvent.Action.KIOSK_MODE_CHANGED, target=kiosk, region=kiosk.unit.agency.region,
-                     unit=kiosk.unit.code, kiosk=kiosk.id, before=previous, after=mode)
+        audit_record(actor=by, action=AuditEvent.Action.KIOSK_MODE_CHANGED, target=kiosk,
+                     region=kiosk.unit.agency.region, unit=kiosk.unit.code, kiosk=kiosk.id, before=previous,
+                     after=mode)
     cache.delete(_kiosk_cache_key(kiosk.token_hash))
     transaction.on_commit(lambda: cache.delete(_kiosk_cache_key(kiosk.token_hash)))
     return kiosk
