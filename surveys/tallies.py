@@ -26,6 +26,7 @@ RESPONSE_MONTH_KEY = ("unit_id", "service_id", "questionnaire_id", "month", "cha
 PROFILE_MONTH_KEY = ("unit_id", "month", "question", "answer")
 PROFILE_QUESTIONS = ("gender", "age", "education", "occupation")
 CHUNK = 500
+ARRAYS_FROM = 2000  # parameters; PostgreSQL takes at most 65,535 in one statement
 
 
 def month_of(day: date) -> date:
@@ -68,25 +69,29 @@ def _upsert(model, key_columns, deltas: Counter):
 
 
 def _upsert_together(parts: list[tuple]):
-    """Every table's deltas in ONE statement on PostgreSQL (data-modifying CTEs fed by arrays): one round trip
-    per write whatever its size, and the same statement shape for every writer, so the tables are always
-    locked in the same order. Elsewhere one upsert per table, in a fixed order."""
+    """Every table's deltas in ONE statement on PostgreSQL (data-modifying CTEs): one round trip per write, and
+    the same order of tables for every writer, so concurrent writers lock them in the same order. Rows go in
+    as VALUES (cheapest for a submission) or, for large writes, as arrays (a fixed number of parameters).
+    Elsewhere one upsert per table, in the same fixed order."""
     if connection.vendor != "postgresql":
         for model, key_columns, deltas in parts:
             _upsert(model, key_columns, deltas)
         return
+    tables = [(model, (*key_columns, "count"), _sorted_rows(deltas)) for model, key_columns, deltas in parts]
+    as_arrays = sum(len(columns) * len(rows) for _model, columns, rows in tables) > ARRAYS_FROM
     statements, params = [], []
-    for model, key_columns, deltas in parts:
+    for model, columns, rows in tables:
         table = connection.ops.quote_name(model._meta.db_table)
-        columns = (*key_columns, "count")
-        arrays = ", ".join(f"%s::{model._meta.get_field(column).db_type(connection)}[]" for column in columns)
-        rows = _sorted_rows(deltas)
-        params += [[row[i] for row in rows] for i in range(len(columns))]
-        statements.append(
-            f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(columns)} FROM unnest({arrays}) WITH ORDINALITY AS u({', '.join(columns)}, n) "
-            f"ORDER BY n ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET count = {table}.count + EXCLUDED.count"
-        )
+        names = ", ".join(columns)
+        if as_arrays or not rows:
+            arrays = ", ".join(f"%s::{model._meta.get_field(column).db_type(connection)}[]" for column in columns)
+            source = f"SELECT {names} FROM unnest({arrays}) WITH ORDINALITY AS u({names}, n) ORDER BY n"
+            params += [[row[i] for row in rows] for i in range(len(columns))]
+        else:
+            source = "VALUES " + ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+            params += [value for row in rows for value in row]
+        statements.append(f"INSERT INTO {table} ({names}) {source} ON CONFLICT ({', '.join(columns[:-1])}) "
+                          f"DO UPDATE SET count = {table}.count + EXCLUDED.count")
     *first, last = statements
     sql = "WITH " + ", ".join(f"t{i} AS ({statement})" for i, statement in enumerate(first)) + " " + last
     with connection.cursor() as cursor:

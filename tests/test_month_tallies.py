@@ -142,3 +142,19 @@ def test_random_periods_read_through_the_months_equal_the_raw_answers(world):
         assert by_quarter[quarter].respondents == sum(respondents.values())
         assert by_quarter[quarter].value_counts == dict(pooled_counts)
     assert tallies_differences() == []
+
+
+def test_a_large_import_in_one_write_keeps_every_tally_exact(world):
+    """Hundreds of responses over many days in one call: the tallies take the array form on PostgreSQL."""
+    elements = list(world.unit.questionnaire.elements.order_by("position"))
+    generator = random.Random(5)
+    stored = responses_submit_many([
+        NewResponse(key=uuid.uuid4(), unit_id=world.unit.id, service_id=world.service.id,
+                    questionnaire_id=world.unit.questionnaire_id, channel=generator.choice(["paper", "kiosk"]),
+                    answered_at=local(2026, 1 + n % 6, 1 + n % 28, generator.choice([0, 12, 23])),
+                    answers={element.id: generator.randint(1, 4) for element in elements}, age=n % 70 + 10)
+        for n in range(400)
+    ], batch_size=400)
+    assert stored == 400
+    assert sum(ResponseMonthTally.objects.filter(unit=world.unit).values_list("count", flat=True)) == 400
+    assert tallies_differences() == []
