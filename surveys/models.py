@@ -185,8 +185,9 @@ class Response(models.Model):
 
     key = models.UUIDField(_("kunci idempoten"), unique=True, editable=False,
                            help_text=_("Dibuat oleh perangkat; pengiriman ulang dengan kunci sama tidak dihitung dua kali."))
+    # No index of its own: response_unit_time starts with the unit (one index less to update per submission).
     unit = models.ForeignKey("agencies.ServiceUnit", verbose_name=_("unit layanan"), on_delete=models.PROTECT,
-                             related_name="responses")
+                             related_name="responses", db_index=False)
     service = models.ForeignKey("agencies.Service", verbose_name=_("jenis layanan"), on_delete=models.PROTECT,
                                 related_name="responses")
     questionnaire = models.ForeignKey(Questionnaire, verbose_name=_("kuesioner"), on_delete=models.PROTECT,
@@ -228,7 +229,8 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: the unique (response, element) key starts with the response.
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", db_index=False)
     element = models.ForeignKey(Element, on_delete=models.PROTECT, related_name="+")
     value = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
 
@@ -248,7 +250,8 @@ class ElementTally(models.Model):
     anybody looks; `rebuild_tallies --check` proves it against the raw answers.
     """
 
-    unit = models.ForeignKey("agencies.ServiceUnit", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique key starts with the unit.
+    unit = models.ForeignKey("agencies.ServiceUnit", on_delete=models.CASCADE, related_name="+", db_index=False)
     service = models.ForeignKey("agencies.Service", on_delete=models.CASCADE, related_name="+")
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
@@ -268,7 +271,8 @@ class ElementTally(models.Model):
 class ResponseTally(models.Model):
     """Respondent counts per unit, service, day and channel (blank answers make these differ from answers)."""
 
-    unit = models.ForeignKey("agencies.ServiceUnit", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique key starts with the unit.
+    unit = models.ForeignKey("agencies.ServiceUnit", on_delete=models.CASCADE, related_name="+", db_index=False)
     service = models.ForeignKey("agencies.Service", on_delete=models.CASCADE, related_name="+")
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
