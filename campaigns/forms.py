@@ -78,7 +78,7 @@ class CampaignForm(forms.ModelForm):
             if not name or name.casefold() in seen:
                 continue
             if len(name) > 200:
-                raise forms.ValidationError(_("Nama layanan paling panjang 200 huruf: “%(name)s…”.")
+                raise forms.ValidationError(_("Nama layanan paling panjang 200 karakter: “%(name)s…”.")
                                             % {"name": name[:40]})
             seen.add(name.casefold())
             names.append(name)

@@ -57,6 +57,6 @@ class AssessmentForm(forms.ModelForm):
         if day > timezone.localdate():
             raise ValidationError(_("Tanggal kunjungan tidak boleh setelah hari ini."))
         if day.year not in (self.year, self.year + 1):
-            raise ValidationError(_("Kunjungan monev %(year)s dicatat pada tahun %(year)s atau awal tahun "
+            raise ValidationError(_("Kunjungan monev %(year)s dicatat pada tahun %(year)s atau tahun "
                                     "berikutnya.") % {"year": self.year})
         return day

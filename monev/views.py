@@ -222,7 +222,7 @@ def evidence_upload(request, unit_code: str, item_id: int):
     form = EvidenceForm(request.POST, request.FILES, prefix=f"item{item.id}")
     if form.is_valid():
         evidence = services.evidence_add(unit=found, item=item, upload=form.cleaned_data["file"], by=request.user)
-        messages.success(request, _("Bukti “%(name)s” disimpan untuk butir %(item)s.")
+        messages.success(request, _("Bukti “%(name)s” disimpan untuk butir “%(item)s”.")
                          % {"name": evidence.original_name, "item": item.name})
         return redirect(_back(found, item.year))
     messages.error(request, _("Bukti untuk butir “%(item)s” tidak disimpan.") % {"item": item.name})

@@ -52,4 +52,4 @@ def test_the_demo_region_admin_draws_two_kelurahan_per_kecamatan_and_sees_progre
     assert f'<td class="text-end" data-total>{expected}</td>' in page
     for unit in campaign.units.all():
         assert f'data-unit="{unit.code}"' in page
-    assert "populasi belum dicatat" not in page  # the demo records every unit's population each quarter
+    assert "populasi belum diisi" not in page  # the demo records every unit's population each quarter

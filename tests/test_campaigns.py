@@ -159,7 +159,7 @@ def test_a_unit_without_population_is_said_so_instead_of_a_target(world):
 
     assert '<td class="text-end" data-target>80</td>' in page
     other_row = page.split('data-unit="loket-dinas"')[1].split("</tr>")[0]
-    assert "populasi belum dicatat" in other_row
+    assert "populasi belum diisi" in other_row
 
 
 def test_a_fixed_target_applies_to_every_unit(world):
