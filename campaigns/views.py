@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from agencies.selectors import administered_regions, get_region_for_user
@@ -39,8 +40,10 @@ def _form_page(request, *, region, campaign: Campaign):
     if request.method == "POST" and form.is_valid():
         saved = campaign_save(campaign=form.instance, units=form.cleaned_data["chosen_units"],
                               service_names=form.cleaned_data["services"], by=request.user)
-        messages.success(request, _("Kampanye “%(name)s” disimpan dengan %(n)s unit peserta.")
-                         % {"name": saved.name, "n": len(form.cleaned_data["chosen_units"])})
+        units = len(form.cleaned_data["chosen_units"])
+        messages.success(request, ngettext("Kampanye “%(name)s” disimpan dengan %(n)s unit peserta.",
+                                           "Kampanye “%(name)s” disimpan dengan %(n)s unit peserta.", units)
+                         % {"name": saved.name, "n": units})
         return redirect("campaigns:detail", campaign_id=saved.pk)
     return render(request, "campaigns/form.html", {"form": form, "region": region, "campaign": campaign},
                   status=400 if request.method == "POST" else 200)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 
 from agencies.models import Region, ServiceUnit
 from agencies.selectors import administered_regions
@@ -65,7 +66,8 @@ def _carried_out(sample: Sample) -> Found:
         detail = _("%(n)s responden; sampel minimal belum dapat dihitung (populasi belum diisi)") % {
             "n": sample.respondents}
     else:
-        detail = _("%(n)s responden dari sampel minimal %(required)s") % {
+        detail = ngettext("%(n)s responden dari sampel minimal %(required)s",
+                          "%(n)s responden dari sampel minimal %(required)s", sample.respondents) % {
             "n": sample.respondents, "required": sample.required}
     return Found(status, detail)
 
