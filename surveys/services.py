@@ -71,7 +71,7 @@ def responses_submit_many(new_responses: Sequence[NewResponse], batch_size: int 
     stored = 0
     for start in range(0, len(new_responses), batch_size):
         built = [new.build() for new in new_responses[start:start + batch_size]]
-        responses = Response.objects.bulk_create([response for response, _ in built])
+        Response.objects.bulk_create([response for response, _ in built])  # sets each response.id
         for response, answers in built:
             for answer in answers:
                 answer.response_id = response.id

@@ -3,9 +3,12 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 from django.utils import translation
 
+from surveys.kiosk import kiosk_create
+from surveys.models import KioskMode
 from tests.factories import make_agency, make_region, make_service, make_unit, make_user
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls browser tests make around it
@@ -31,7 +34,9 @@ def _tasks_run_at_once(settings, tmp_path):
     # A fast hasher: the tests create many users; real hashing is Django's own concern.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()  # kiosks, forms and rate-limit counters live in the cache: every test starts without them
     yield
+    cache.clear()
     # A request in English leaves the thread's language active; the next test starts in the default again.
     translation.activate(settings.LANGUAGE_CODE)
 
@@ -101,3 +106,9 @@ def world(db):
         other_agency_admin=make_user("kadis", other_agency), operator=make_user("operator", unit),
         stranger=make_user("bagor-lain", other_region), nobody=make_user("tamu"),
     )
+
+
+@pytest.fixture
+def pulse_kiosk(world):
+    """A kiosk of the world's unit in daily pulse mode: (kiosk, token)."""
+    return kiosk_create(unit=world.unit, name="Tablet ruang tunggu", by=world.operator, mode=KioskMode.PULSE)

@@ -5,7 +5,6 @@ import json
 import uuid
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -43,12 +42,9 @@ def report():
 
 
 @pytest.fixture
-def token(world, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
+def token(world):
     _kiosk, token = kiosk_create(unit=world.unit, name="Tablet uji", by=world.operator)
-    yield token
-    cache.clear()
+    return token
 
 
 def valid_body(world) -> dict:

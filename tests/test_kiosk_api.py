@@ -23,14 +23,6 @@ KIOSK_URL = "/api/v1/kiosk"
 RESPONSES_URL = "/api/v1/responses"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test users
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def paired(world):
     kiosk, token = kiosk_create(unit=world.unit, name="Tablet loket 1", by=world.operator)

@@ -31,13 +31,6 @@ PHONE = {"width": 390, "height": 844}
 FAST = "window.SKM_SURVEY_TIMING = {thanks: 2, idle: 4, flushEvery: 1000};"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def counter():
     """A Kota Sukamaju counter with a paired kiosk."""

@@ -4,7 +4,6 @@ import re
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
@@ -17,14 +16,6 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "rahasia-uji-123"
 LINK = re.compile(r"(http://testserver/kiosk/#([A-Za-z0-9_-]{20,}))")
-
-
-@pytest.fixture(autouse=True)
-def fast(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def login(user) -> Client:

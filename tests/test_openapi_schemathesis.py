@@ -45,8 +45,6 @@ def report():
 @pytest.fixture
 def kiosk_token(world, settings):
     """A real kiosk of the test world; the app is called in-process inside the test's transaction."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
     # The test client does the same: closing "old" connections at the end of a request would close
     # the one that holds the test's transaction.
     request_started.disconnect(close_old_connections)

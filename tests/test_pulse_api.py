@@ -6,7 +6,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from hypothesis import given
@@ -26,19 +25,6 @@ pytestmark = pytest.mark.django_db
 
 PULSE_URL = "/api/v1/pulse"
 BOARD_URL = "/api/v1/pulse/board"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def pulse_kiosk(world):
-    return kiosk_create(unit=world.unit, name="Tablet ruang tunggu", by=world.operator, mode=KioskMode.PULSE)
 
 
 def tap(value=4, **changes):

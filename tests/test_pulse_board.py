@@ -8,7 +8,6 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -25,19 +24,6 @@ from tests.dashboard_helpers import client_for, text
 from tests.factories import make_agency, make_region, make_unit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def pulse_kiosk(world):
-    return kiosk_create(unit=world.unit, name="Tablet ruang tunggu", mode=KioskMode.PULSE)
 
 
 def post_tap(token, value, answered_at: datetime):

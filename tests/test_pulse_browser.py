@@ -19,8 +19,8 @@ from surveys.kiosk import kiosk_create, kiosk_mode_set
 from surveys.models import KioskMode, Response
 from tests.dashboard_helpers import PASSWORD
 from tests.factories import make_agency, make_region, make_unit
-from tests.test_kiosk_browser import (  # noqa: F401 - fresh_cache and open_context are fixtures
-    FAST, SCREENSHOTS, TABLET_LANDSCAPE, fresh_cache, open_context, outbox, post_json, wait_until, watch_errors)
+from tests.test_kiosk_browser import (  # noqa: F401 - open_context is a fixture
+    FAST, SCREENSHOTS, TABLET_LANDSCAPE, open_context, outbox, post_json, wait_until, watch_errors)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -39,9 +38,7 @@ def report():
 
 
 @pytest.fixture
-def pulse_token(world, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
+def pulse_token(world):
     # As the test client does: closing "old" connections would close the one holding the test's transaction.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
@@ -49,7 +46,6 @@ def pulse_token(world, settings):
     yield token
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
-    cache.clear()
 
 
 @schema.hook

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import signing
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
@@ -23,14 +22,6 @@ from tests.factories import sign_in
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "rahasia-uji-123"
-
-
-@pytest.fixture(autouse=True)
-def fast(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def form_token(unit, *, age=60):
