@@ -7,7 +7,8 @@ from agencies.audit import audit_record
 from agencies.models import AuditEvent
 from surveys.kiosk import kiosk_create, kiosk_link, kiosk_revoke
 from surveys.models import (
-    Answer, Element, ElementTally, ImportBatch, Kiosk, Questionnaire, Response, ResponseTally, RetentionPurge,
+    Answer, Element, ElementMonthTally, ElementTally, ImportBatch, Kiosk, ProfileMonthTally, Questionnaire, Response,
+    ResponseMonthTally, ResponseTally, RetentionPurge,
 )
 from surveys.services import questionnaire_new_version, response_exclude
 
@@ -212,6 +213,30 @@ class ElementTallyAdmin(ViewOnlyAdmin):
     list_select_related = ["unit", "service", "element"]
     date_hierarchy = "day"
     search_fields = ["unit__name", "unit__code", "service__name", "element__code"]
+
+
+@admin.register(ResponseMonthTally)
+class ResponseMonthTallyAdmin(ViewOnlyAdmin):
+    list_display = ["month", "unit", "service", "channel", "count"]
+    list_filter = ["channel", "unit__agency"]
+    list_select_related = ["unit", "service"]
+    search_fields = ["unit__name", "unit__code", "service__name"]
+
+
+@admin.register(ElementMonthTally)
+class ElementMonthTallyAdmin(ViewOnlyAdmin):
+    list_display = ["month", "unit", "element", "value", "count"]
+    list_filter = ["value", "unit__agency"]
+    list_select_related = ["unit", "element"]
+    search_fields = ["unit__name", "unit__code", "element__code"]
+
+
+@admin.register(ProfileMonthTally)
+class ProfileMonthTallyAdmin(ViewOnlyAdmin):
+    list_display = ["month", "unit", "question", "answer", "count"]
+    list_filter = ["question", "unit__agency"]
+    list_select_related = ["unit"]
+    search_fields = ["unit__name", "unit__code"]
 
 
 @admin.register(RetentionPurge)

@@ -2,28 +2,36 @@
 imports and tallies cannot be edited there (only through surveys.services, so the tallies stay exact)."""
 
 import re
+import uuid
 from datetime import date, timedelta
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from agencies.audit import audit_record
+from campaigns.models import Campaign
+from campaigns.services import campaign_save
+from monev.services import assessment_record, checklist_ensure, evidence_add
+from pulse.models import PulseAnswer
 from agencies.models import AuditEvent, Population, StaffRole
 from reports.documents.publication import published_period
 from reports.models import FollowUpPlan, GeneratedDocument, Publication
 from reports.periods import Period
 from surveys.kiosk import kiosk_authenticate, kiosk_create
-from surveys.models import Element, ImportBatch, Kiosk, Response, ResponseTally, RetentionPurge
+from surveys.models import (
+    Element, ElementMonthTally, ImportBatch, Kiosk, Response, ResponseMonthTally, ResponseTally, RetentionPurge,
+)
 from surveys.tallies import tallies_differences
 from tests.factories import local, make_agency, make_region, make_service, make_unit, make_user, submit
 
 pytestmark = pytest.mark.django_db
-OUR_APPS = {"agencies", "surveys", "reports", "auth"}
+OUR_APPS = {"agencies", "surveys", "reports", "monev", "campaigns", "pulse", "auth"}
 
 
 @pytest.fixture
@@ -54,6 +62,16 @@ def data(admin_user):
     RetentionPurge.objects.create(before=date(2020, 1, 1), responses_deleted=0)
     GeneratedDocument.objects.create(kind="recap_xlsx", region=region, period="2026-Q3", requested_by=admin_user,
                                      expires_at=timezone.now() + timedelta(days=1))
+    campaign_save(campaign=Campaign(region=region, name="Survei Kelurahan", start=date(2026, 8, 1),
+                                    end=date(2026, 8, 31), target_fixed=50), units=[unit],
+                  service_names=["Posyandu"], by=admin_user)
+    item = checklist_ensure(region=region, year=2026)[0]
+    evidence_add(unit=unit, item=item, by=admin_user,
+                 upload=SimpleUploadedFile("sop.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
+    assessment_record(unit=unit, item=item, status="met", note="SOP dipajang", visited_on=date(2026, 10, 1),
+                      by=admin_user)
+    PulseAnswer.objects.create(unit=unit, kiosk=kiosk, key=uuid.uuid4(), value=4, answered_at=local(2026, 8, 3),
+                               day=date(2026, 8, 3))
     return unit
 
 
@@ -253,11 +271,14 @@ def test_it_lists_responses_and_tallies_without_a_query_per_row(admin_client, da
             assert admin_client.get(_url(model, "changelist")).status_code == 200
         return len(captured)
 
-    models = (Response, ResponseTally, ImportBatch, StaffRole, FollowUpPlan)
+    models = (Response, ResponseTally, ResponseMonthTally, ElementMonthTally, ImportBatch, StaffRole, FollowUpPlan,
+              PulseAnswer)
     before = {model: queries(model) for model in models}
-    service = data.services.get()
+    service = data.services.get(name="Surat Keterangan Domisili")
     for day in range(1, 21):
         submit(data, service, [3] * 9, answered_at=local(2026, 9, day))
+        PulseAnswer.objects.create(unit=data, kiosk=data.kiosks.get(), key=uuid.uuid4(), value=3,
+                                   answered_at=local(2026, 9, day), day=date(2026, 9, day))
     for n in range(5):
         make_user(f"staf-{n}", data)
         FollowUpPlan.objects.create(unit=data, element=data.questionnaire.elements.get(code="U1"), year=2026,
