@@ -144,5 +144,6 @@ def campaign_progress(*, campaign: Campaign, units, today: date) -> CampaignProg
         found.behind = is_behind(respondents=found.respondents, target=found.target, start=campaign.start,
                                  end=campaign.end, today=today)
     elapsed = share_elapsed(start=campaign.start, end=campaign.end, today=today)
-    return CampaignProgress(services=services, days=days, units=[progress[unit.id] for unit in units], service_totals=service_totals,
-                            by_day=by_day, elapsed_percent=int(elapsed * 100), today=today)
+    return CampaignProgress(services=services, days=days, units=[progress[unit.id] for unit in units],
+                            service_totals=service_totals, by_day=by_day, elapsed_percent=int(elapsed * 100),
+                            today=today)

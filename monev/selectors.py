@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +20,7 @@ from monev.models import Assessment, ChecklistItem, Evidence, Status
 from reports.ikm import Regulation
 from reports.models import QUARTERS, Publication
 from reports.periods import Period
-from reports.selectors import Sample, samples_by_unit, scores_by_unit
-from surveys.models import ResponseTally
+from reports.selectors import Sample, respondents_by_unit, samples_by_unit, scores_by_unit
 
 Kind = ChecklistItem.Kind
 STATUS_LABELS = dict(Status.choices)
@@ -52,12 +50,6 @@ class Found:
     @property
     def label(self) -> str:
         return str(STATUS_LABELS[self.status]) if self.status else _("Belum dinilai")
-
-
-def _respondents_of_year(unit_ids: list[int], period: Period) -> dict[int, int]:
-    rows = (ResponseTally.objects.filter(unit_id__in=unit_ids, day__gte=period.start, day__lte=period.end)
-            .values("unit_id").annotate(n=Sum("count")))
-    return {row["unit_id"]: row["n"] for row in rows if row["n"]}
 
 
 def _carried_out(sample: Sample) -> Found:
@@ -97,7 +89,7 @@ def statuses_by_unit(*, region: Region, year: int, units: list[ServiceUnit],
     samples = {}
     if Kind.SKM_CARRIED_OUT in automatic:
         samples = samples_by_unit(unit_ids=unit_ids, period=period,
-                                  respondents=_respondents_of_year(unit_ids, period))
+                                  respondents=respondents_by_unit(unit_ids=unit_ids, period=period))
     published = _published(region, year) if Kind.SKM_PUBLISHED in automatic else None
     result = {}
     for unit_id in unit_ids:

@@ -79,7 +79,8 @@ class Scores:
 def _month_split(period: Period) -> tuple[tuple[date, date] | None, list[Period]]:
     """The first days of the first and last whole months inside the period (None: no whole month), and the
     partial months at its edges as periods of days."""
-    first = period.start if period.start.day == 1 else month_of(period.start + timedelta(days=31 - period.start.day + 1))
+    next_month = month_of(period.start.replace(day=28) + timedelta(days=4))  # day 28 + 4 is always next month
+    first = period.start if period.start.day == 1 else next_month
     after_end = period.end + timedelta(days=1)
     last = month_of(period.end) if after_end.day == 1 else month_of(month_of(period.end) - timedelta(days=1))
     if first > last:
@@ -201,6 +202,11 @@ def respondents_by_day(*, unit_ids, period: Period, service_id=None, channel=Non
 def respondents_by_channel(*, unit_ids, period: Period, service_id=None) -> dict[str, int]:
     rows = _respondents(by=("channel",), unit_ids=unit_ids, period=period, service_id=service_id)
     return {channel: n for (channel,), n in rows.items()}
+
+
+def respondents_by_unit(*, unit_ids, period: Period) -> dict[int, int]:
+    rows = _respondents(by=("unit_id",), unit_ids=unit_ids, period=period)
+    return {unit_id: n for (unit_id,), n in rows.items()}
 
 
 def respondents_by_service(*, unit_ids, period: Period, channel=None) -> dict[int, int]:
