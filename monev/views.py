@@ -4,6 +4,7 @@ agencies.selectors (404 outside scope)."""
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from datetime import date
 
@@ -58,14 +59,13 @@ def _bad_year(request, text: str):
 
 def with_year(view):
     """Pass the year of ?tahun= to the view, or answer 400 with what is wrong with it."""
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
             year = _year(request)
         except BadYear as problem:
             return _bad_year(request, str(problem))
         return view(request, *args, year=year, **kwargs)
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
