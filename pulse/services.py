@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pulse.models import PulseAnswer, PulseValue
-from surveys.validation import OLDEST_ANSWER, _parse_time
+from surveys.validation import OLDEST_ANSWER, answered_at_of
 
 
 class PulseInvalid(ValueError):
@@ -50,11 +50,10 @@ def pulse_validate(data, *, now: datetime | None = None) -> NewPulse:
     if isinstance(value, bool) or not isinstance(value, int) or value not in PulseValue.values:
         errors["value"] = _("nilai harus bilangan bulat 1 sampai 4")
     answered_at = now
-    if data.get("answered_at") not in (None, ""):
-        try:
-            answered_at = _parse_time(data["answered_at"], now, OLDEST_ANSWER["kiosk"])
-        except ValueError as problem:
-            errors["answered_at"] = str(problem)
+    try:
+        answered_at = answered_at_of(data, now=now, oldest=OLDEST_ANSWER["kiosk"])
+    except ValueError as problem:
+        errors["answered_at"] = str(problem)
     if errors:
         raise PulseInvalid(errors)
     return NewPulse(key=key, value=value, answered_at=answered_at)

@@ -91,6 +91,13 @@ def _parse_time(value, now, oldest):
     return moment
 
 
+def answered_at_of(data: Mapping, *, now: datetime, oldest: timedelta) -> datetime:
+    """When the device says the answer was given, or now when it sent no time; ValueError says what is wrong."""
+    if data.get("answered_at") in (None, ""):
+        return now
+    return _parse_time(data["answered_at"], now, oldest)
+
+
 def response_validate(data, *, form: UnitForm, channel: str, require_all: bool = True,
                       now: datetime | None = None) -> NewResponse:
     """Check one response against the unit's questionnaire and services; raise ResponseInvalid with every
@@ -114,14 +121,10 @@ def response_validate(data, *, form: UnitForm, channel: str, require_all: bool =
         errors["service"] = _("pilih jenis layanan dari unit ini")
 
     answered_at = None
-    if data.get("answered_at") in (None, ""):
-        answered_at = now
-    else:
-        try:
-            answered_at = _parse_time(data.get("answered_at"), now,
-                                      OLDEST_ANSWER.get(channel, OLDEST_RECORDED_ANSWER))
-        except ValueError as problem:
-            errors["answered_at"] = str(problem)
+    try:
+        answered_at = answered_at_of(data, now=now, oldest=OLDEST_ANSWER.get(channel, OLDEST_RECORDED_ANSWER))
+    except ValueError as problem:
+        errors["answered_at"] = str(problem)
 
     profile = data.get("profile") or {}
     if not isinstance(profile, Mapping):
