@@ -13,6 +13,7 @@ from fractions import Fraction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import Population, Service
 from reports.ikm import (
@@ -62,6 +63,17 @@ class Scores:
     @property
     def missing_elements(self) -> list[Element]:
         return [element for element in self.elements if not any(self.value_counts.get(element.id, ()))]
+
+    @property
+    def unavailable_reason(self) -> str | None:
+        """Why the IKM and grade cannot be computed ("U9 belum ada jawaban"), None when they can. Every screen,
+        document and recap row shows "tidak dapat dihitung" with this reason."""
+        if self.respondents == 0:
+            return _("belum ada responden")
+        missing = self.missing_elements
+        if missing:
+            return _("%(codes)s belum ada jawaban") % {"codes": ", ".join(element.code for element in missing)}
+        return None
 
     @cached_property
     def result(self) -> IkmResult | None:
