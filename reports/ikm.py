@@ -164,7 +164,7 @@ def compute_ikm(totals: Sequence[ElementTotal], regulation: Regulation) -> IkmRe
     if missing:
         raise MissingAnswers(missing)
 
-    elements = tuple(_element_score(total, regulation) for total in totals)
+    elements = tuple(element_score(total, regulation) for total in totals)
     # The sum of the weighted NRRs over one common denominator: a single Fraction instead of n additions.
     common = math.lcm(*(total.count for total in totals))
     ikm = Fraction(sum(total.sum * (common // total.count) for total in totals), common * regulation.element_count)
@@ -172,7 +172,8 @@ def compute_ikm(totals: Sequence[ElementTotal], regulation: Regulation) -> IkmRe
     return IkmResult(regulation, elements, ikm, ikm_converted, grade)
 
 
-def _element_score(total: ElementTotal, regulation: Regulation) -> ElementScore:
+def element_score(total: ElementTotal, regulation: Regulation) -> ElementScore:
+    """One answered element's NRR, weighted NRR (x 1/n), NRR x 25 and grade."""
     nrr = Fraction(total.sum, total.count)
     converted, grade = regulation.round_and_grade(Fraction(total.sum * SCALE, total.count))
     return ElementScore(

@@ -8,17 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from decimal import Decimal
-from fractions import Fraction
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Population, Service
+from agencies.models import Population, Service, ServiceUnit
 from reports.ikm import (
-    SCALE, SCORES, ElementTotal, IkmResult, MissingAnswers, change_is_significant, compute_ikm,
-    ikm_confidence_interval,
+    SCORES, ElementScore, ElementTotal, IkmResult, MissingAnswers, change_is_significant, compute_ikm,
+    element_score, ikm_confidence_interval,
 )
 from reports.models import FollowUpPlan
 from reports.periods import Period
@@ -54,11 +53,17 @@ class Scores:
         return [tuple(self.value_counts.get(element.id, [0, 0, 0, 0])) for element in self.elements]
 
     @property
+    def element_scores(self) -> dict[int, ElementScore]:
+        """Element id -> NRR, weighted NRR, NRR x 25 and grade, for each element that has answers (even when
+        another element has none and so there is no IKM)."""
+        rules = self.questionnaire.rules
+        return {element.id: element_score(total, rules)
+                for element, total in zip(self.elements, self.totals, strict=True) if total.count}
+
+    @property
     def element_converted(self) -> dict[int, Decimal]:
         """Element id -> NRR x 25 rounded as shown, for each element that has answers (even without an IKM)."""
-        rules = self.questionnaire.rules
-        return {element.id: rules.round_and_grade(Fraction(total.sum, total.count) * SCALE)[0]
-                for element, total in zip(self.elements, self.totals, strict=True) if total.count}
+        return {element_id: score.converted for element_id, score in self.element_scores.items()}
 
     @property
     def missing_elements(self) -> list[Element]:
@@ -185,22 +190,85 @@ def scores_by_unit(*, unit_ids, period: Period, service_id=None, channel=None) -
     return scores
 
 
+def _grouped_scores(*, by: tuple[str, ...], **read) -> dict[tuple, Scores]:
+    """Scores per value of `by` and questionnaire (each key ends with the questionnaire id): two grouped queries."""
+    respondents = _respondents(by=(*by, "questionnaire_id"), **read)
+    answers = _answers(by=(*by, "questionnaire_id", "element_id"), **read)
+    questionnaires = Questionnaire.objects.in_bulk({key[-1] for key in respondents})
+    elements = _elements_of(questionnaires)
+    grouped = {key: Scores(questionnaire=questionnaires[key[-1]], elements=elements[key[-1]], respondents=n)
+               for key, n in respondents.items()}
+    for (*key, element_id), counts in answers.items():
+        found = grouped.get(tuple(key))
+        if found is not None:
+            found.value_counts[element_id] = counts
+    return grouped
+
+
 def pooled_scores(*, unit_ids, period: Period, service_id=None, channel=None) -> list[Scores]:
     """The units' answers pooled per questionnaire (an agency or a whole region), most respondents first."""
     read = {"unit_ids": list(unit_ids), "period": period, "service_id": service_id, "channel": channel}
-    respondents = _respondents(by=("questionnaire_id",), **read)
-    answers = _answers(by=("questionnaire_id", "element_id"), **read)
-    questionnaires = Questionnaire.objects.in_bulk([questionnaire_id for (questionnaire_id,) in respondents])
-    elements = _elements_of(questionnaires)
-    pooled = {
-        questionnaire_id: Scores(questionnaire=questionnaires[questionnaire_id], elements=elements[questionnaire_id],
-                                 respondents=n)
-        for (questionnaire_id,), n in respondents.items()
-    }
-    for (questionnaire_id, element_id), counts in answers.items():
-        if questionnaire_id in pooled:
-            pooled[questionnaire_id].value_counts[element_id] = counts
-    return sorted(pooled.values(), key=lambda scores: -scores.respondents)
+    return sorted(_grouped_scores(by=(), **read).values(), key=lambda scores: -scores.respondents)
+
+
+def scores_by_unit_questionnaire(*, unit_ids, period: Period, service_id=None,
+                                 channel=None) -> dict[int, list[Scores]]:
+    """Each unit's scores, one per questionnaire it was answered on in the period, in the order the
+    questionnaires were first answered (units without respondents are left out): three grouped queries."""
+    read = {"unit_ids": list(unit_ids), "period": period, "service_id": service_id, "channel": channel}
+    first_days = questionnaire_first_days(**read)
+    by_unit = defaultdict(list)
+    for (unit_id, questionnaire_id), scores in sorted(_grouped_scores(by=("unit_id",), **read).items(),
+                                                      key=lambda item: (first_days.get(item[0], period.end), item[0])):
+        by_unit[unit_id].append(scores)
+    return dict(by_unit)
+
+
+def questionnaire_first_days(*, unit_ids, period: Period, service_id=None, channel=None) -> dict[tuple[int, int], date]:
+    """(unit id, questionnaire id) -> the first local day of the period with a counted response on it."""
+    filters = {"unit_id__in": list(unit_ids), "day__gte": period.start, "day__lte": period.end, "count__gt": 0}
+    filters.update({name: value for name, value in (("service_id", service_id), ("channel", channel)) if value})
+    rows = (ResponseTally.objects.filter(**filters).order_by().values("unit_id", "questionnaire_id")
+            .annotate(first=Min("day")).values_list("unit_id", "questionnaire_id", "first"))
+    return {(unit_id, questionnaire_id): first for unit_id, questionnaire_id, first in rows}
+
+
+def scores_in_order_of_use(*, unit_ids, period: Period, service_id=None, channel=None) -> list[Scores]:
+    """pooled_scores ordered by the day each questionnaire was first answered in the period: the questionnaire
+    a unit changed to comes after the one it replaced."""
+    read = {"unit_ids": list(unit_ids), "period": period, "service_id": service_id, "channel": channel}
+    first_by_questionnaire = {}
+    for (_unit_id, questionnaire_id), day in questionnaire_first_days(**read).items():
+        first_by_questionnaire[questionnaire_id] = min(day, first_by_questionnaire.get(questionnaire_id, day))
+    return sorted(pooled_scores(**read), key=lambda scores: (first_by_questionnaire.get(scores.questionnaire.id, period.end),
+                                                             -scores.respondents))
+
+
+@dataclass(frozen=True)
+class QuestionnaireChange:
+    """A unit that moved to another questionnaire within a period, on the local day of the first response to it."""
+
+    unit: ServiceUnit
+    previous: Questionnaire
+    questionnaire: Questionnaire
+    day: date
+
+
+def questionnaire_changes(*, unit_ids, period: Period, service_id=None, channel=None) -> list[QuestionnaireChange]:
+    """Every change of questionnaire within the period by the units, in order of day."""
+    first_days = questionnaire_first_days(unit_ids=unit_ids, period=period, service_id=service_id, channel=channel)
+    used = defaultdict(list)
+    for (unit_id, questionnaire_id), day in first_days.items():
+        used[unit_id].append((day, questionnaire_id))
+    changed = {unit_id: sorted(days) for unit_id, days in used.items() if len(days) > 1}
+    if not changed:
+        return []
+    units = ServiceUnit.objects.in_bulk(changed)
+    questionnaires = Questionnaire.objects.in_bulk({q for days in changed.values() for _day, q in days})
+    changes = [QuestionnaireChange(unit=units[unit_id], previous=questionnaires[before],
+                                   questionnaire=questionnaires[after], day=day)
+               for unit_id, days in changed.items() for (_first, before), (day, after) in zip(days, days[1:])]
+    return sorted(changes, key=lambda change: (change.day, change.unit.name))
 
 
 def respondents_by_day(*, unit_ids, period: Period, service_id=None, channel=None) -> dict:

@@ -32,8 +32,9 @@ from reports.periods import Period
 from reports.selectors import (
     Scores, answers_of, follow_up_plans_of, follow_up_review, pooled_scores, population_by_unit,
     respondent_profile_items, respondents_by_channel, respondents_by_day, respondents_by_service_named,
-    respondents_today, sample_for, sample_pooled, samples_by_unit, scores_by_quarter, scores_by_unit, scores_change,
-    scores_interval, scores_merge, scores_rank, suggestions_search,
+    questionnaire_changes, respondents_today, sample_for, sample_pooled, samples_by_unit, scores_by_quarter,
+    scores_by_unit, scores_change, scores_in_order_of_use, scores_interval, scores_merge, scores_rank,
+    suggestions_search,
 )
 from reports.services import follow_up_plan_create, follow_up_plan_update
 from surveys.models import Channel
@@ -296,9 +297,10 @@ def _dashboard(request, scope: Scope):
     period = filters.period
     narrowing = {"service_id": filters.service_id, "channel": filters.channel or None}
     today = timezone.localdate()
-    # One result per questionnaire (a unit that changed questionnaire within the period has two).
-    groups = pooled_scores(unit_ids=scope.unit_ids, period=period, **narrowing)
-    main = groups[0] if groups else None
+    # One result per questionnaire (a unit that changed questionnaire within the period has two), in the order they
+    # were first answered; the headline shows the one most respondents answered.
+    groups = scores_in_order_of_use(unit_ids=scope.unit_ids, period=period, **narrowing)
+    main = max(groups, key=lambda scores: scores.respondents) if groups else None
     questionnaire = main.questionnaire if main else (scope.obj.questionnaire if scope.kind == "unit" else None)
     previous = next((scores for scores in pooled_scores(unit_ids=scope.unit_ids, period=period.previous(), **narrowing)
                      if questionnaire and scores.questionnaire.id == questionnaire.id), None)
@@ -315,6 +317,7 @@ def _dashboard(request, scope: Scope):
         "groups": [_group_context(scores, title=_("Nilai per unsur (NRR × 25)") + f" · {where}")
                    for scores in groups],
         "main": main, "result": main.result if main else None,
+        "questionnaire_changes": questionnaire_changes(unit_ids=scope.unit_ids, period=period, **narrowing),
         "interval": scores_interval(main), "change": scores_change(current=main, previous=previous),
         "previous_period": period.previous(),
         "respondents": respondents,

@@ -32,3 +32,21 @@ def pdf_text(data: bytes) -> tuple[str, int]:
 def login(client, user):
     client.force_login(user)
     return client
+
+
+def recalculate(data: bytes, folder: Path) -> dict[tuple[str, str], object]:
+    """Every formula of a workbook recalculated by a pure-Python spreadsheet engine (the `formulas` package, not
+    SKM's code): (sheet title, cell) -> value; numbers as floats, text as str."""
+    import formulas
+
+    path = folder / "recalculate.xlsx"
+    path.write_bytes(data)
+    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    values = {}
+    for reference, ranged in solution.items():
+        sheet, _, cell = reference.rpartition("!")
+        if ":" in cell or not hasattr(ranged, "value"):
+            continue
+        value = ranged.value[0][0]
+        values[(sheet.split("]", 1)[1].rstrip("'").upper(), cell)] = value.item() if hasattr(value, "item") else value
+    return values

@@ -83,7 +83,7 @@ def test_it_says_which_element_has_no_answers_instead_of_an_ikm(world):
 
     page = text(unit_page(world, period="2026-Q2"))
 
-    assert "IKM belum dapat dihitung: belum ada jawaban untuk unsur U2." in page
+    assert "IKM dan mutu tidak dapat dihitung: U2 belum ada jawaban." in page
 
 
 def test_it_pools_an_agency_with_its_sub_agency_and_leaves_other_agencies_out(world):

@@ -57,11 +57,11 @@ def test_it_compares_the_quarter_with_the_previous_and_last_year(three_quarters)
 
 
 def test_changes_are_marked_per_direction(three_quarters):
-    context = evaluation_context(scope=DocumentScope.for_unit(three_quarters.unit), period=Q3)
-    assert context["summaries"]["previous"]["change"]["direction"] == "up"
-    assert context["summaries"]["last_year"]["change"]["direction"] == "down"
-    assert context["summaries"]["previous"]["significant"] is True
-    u4 = next(row for row in context["elements"] if row["code"] == "U4")
+    [group] = evaluation_context(scope=DocumentScope.for_unit(three_quarters.unit), period=Q3)["groups"]
+    assert group["summaries"]["previous"]["change"]["direction"] == "up"
+    assert group["summaries"]["last_year"]["change"]["direction"] == "down"
+    assert group["summaries"]["previous"]["significant"] is True
+    u4 = next(row for row in group["elements"] if row["code"] == "U4")
     assert u4["change_last_year"]["direction"] == "same"
 
 

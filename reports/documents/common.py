@@ -9,12 +9,13 @@ from fractions import Fraction
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Region, ServiceUnit
 from agencies.selectors import agency_descendant_ids, units_for_user
 from reports.ikm import round_half_up
 from reports.periods import MONTHS_ID, Period
-from reports.selectors import Scores, pooled_scores, scores_by_unit
+from reports.selectors import QuestionnaireChange, Scores, scores_in_order_of_use
 
 
 def number(value: Fraction | Decimal | int, places: int) -> str:
@@ -108,11 +109,9 @@ def render_pdf(template_name: str, context: dict) -> bytes:
 
 
 def scores_for_scope(scope: DocumentScope, period: Period) -> list[Scores]:
-    """The engine's scores for the scope, one per questionnaire (a unit has one), most respondents first."""
-    if scope.unit:
-        unit_scores = scores_by_unit(unit_ids=scope.unit_ids, period=period).get(scope.unit.id)
-        return [unit_scores] if unit_scores else []
-    return pooled_scores(unit_ids=scope.unit_ids, period=period)
+    """The engine's scores for the scope, one per questionnaire, in the order the questionnaires were first
+    answered in the period (a unit that changed questionnaire has two groups, each with its own IKM)."""
+    return scores_in_order_of_use(unit_ids=scope.unit_ids, period=period)
 
 
 def scores_of_questionnaire(scope: DocumentScope, period: Period, questionnaire_id: int | None) -> Scores | None:
@@ -122,12 +121,12 @@ def scores_of_questionnaire(scope: DocumentScope, period: Period, questionnaire_
 
 
 def element_rows(scores: Scores) -> list[dict]:
-    """Per element, as documents print it: sum, count, NRR, weighted NRR, NRR x 25 and mutu."""
-    result = scores.result
-    by_code = {element.code: element for element in result.elements} if result else {}
+    """Per element, as documents print it: sum, count, NRR, weighted NRR, NRR x 25 and mutu; an element nobody
+    answered has "–" while the answered ones keep their values."""
+    by_id = scores.element_scores
     rows = []
     for element, total in zip(scores.elements, scores.totals, strict=True):
-        score = by_code.get(element.code)
+        score = by_id.get(element.id)
         rows.append({
             "code": element.code, "name": element.name, "sum": count(total.sum), "count": count(total.count),
             "nrr": number(score.nrr, 3) if score else "–",
@@ -140,20 +139,32 @@ def element_rows(scores: Scores) -> list[dict]:
     return rows
 
 
+def unavailable_text(scores: Scores | None) -> str:
+    """"tidak dapat dihitung: U9 belum ada jawaban", the words every output puts in place of an IKM and grade
+    that cannot be computed."""
+    reason = scores.unavailable_reason if scores else _("belum ada responden")
+    return f"{_('tidak dapat dihitung')}: {reason}"
+
+
 def result_summary(scores: Scores | None) -> dict:
-    """The headline of a result as documents print it; `has_result` is False without an IKM."""
+    """The headline of a result as documents print it; `has_result` is False without an IKM, and `unavailable`
+    then says why."""
     result = scores.result if scores else None
+    regulation = scores.questionnaire.rules if scores else None
+    weight = {"weight": f"1/{regulation.element_count}",
+              "weight_decimal": number(regulation.weight, 3)} if regulation else {}
     if result is None:
         missing = ", ".join(element.code for element in scores.missing_elements) if scores else ""
         return {"has_result": False, "respondents": count(scores.respondents if scores else 0),
                 "respondent_count": scores.respondents if scores else 0, "missing": missing,
+                "unavailable": unavailable_text(scores),
                 "ikm": "–", "converted": "–", "letter": "–", "performance": "–", "converted_value": None,
-                "ikm_value": None}
+                "ikm_value": None, **weight}
     return {
         "has_result": True, "respondents": count(scores.respondents), "respondent_count": scores.respondents,
-        "missing": "", "ikm": number(result.ikm, 3), "converted": number(result.ikm_converted, 2),
+        "missing": "", "unavailable": "", "ikm": number(result.ikm, 3), "converted": number(result.ikm_converted, 2),
         "letter": result.grade.letter, "performance": result.grade.performance,
-        "converted_value": result.ikm_converted, "ikm_value": result.ikm, "weight": f"1/{result.regulation.element_count}",
+        "converted_value": result.ikm_converted, "ikm_value": result.ikm, **weight,
     }
 
 
@@ -162,9 +173,29 @@ def date_text(day) -> str:
     return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
 
 
+def change_notes(changes: list[QuestionnaireChange], *, with_unit: bool) -> list[str]:
+    """Each change of questionnaire within the period as one sentence."""
+    return [f"{change.unit.name if with_unit else 'Unit ini'} berganti kuesioner pada {date_text(change.day)}: "
+            f"dari {change.previous.title} (v{change.previous.version}) ke {change.questionnaire.title} "
+            f"(v{change.questionnaire.version}). Responden setiap kuesioner diolah sebagai kelompok tersendiri "
+            "dengan IKM dan mutunya sendiri." for change in changes]
+
+
 def grade_rows(regulation) -> list[dict]:
     """The regulation's bands on the converted scale, as the grade table prints them."""
     lows = [low for low, _grade in regulation.bands]
     highs = [next_low - Decimal("0.01") for next_low in lows[1:]] + [Decimal("100.00")]
     return [{"range": f"{number(low, 2)} – {number(high, 2)}", "letter": grade.letter,
              "performance": grade.performance} for (low, grade), high in zip(regulation.bands, highs)]
+
+
+def grade_tables(groups: list[Scores]) -> list[dict]:
+    """One grade table per regulation the groups were answered on (the 2004 bands for Kepmenpan 25/2004),
+    with the regulation's legal basis."""
+    tables = {}
+    for scores in groups:
+        questionnaire = scores.questionnaire
+        tables.setdefault(questionnaire.regulation, {"basis": questionnaire.legal_basis,
+                                                     "label": questionnaire.get_regulation_display(),
+                                                     "rows": grade_rows(questionnaire.rules)})
+    return list(tables.values())

@@ -7,15 +7,14 @@ from django.utils import timezone
 from agencies.models import ServiceUnit
 from reports.documents import charts
 from reports.documents.common import (
-    DocumentScope, count, date_text, element_rows, grade_rows, percent, render_pdf, result_summary, scores_for_scope,
-    scores_of_questionnaire,
+    DocumentScope, change_notes, count, date_text, element_rows, grade_tables, percent, render_pdf, result_summary,
+    scores_for_scope, scores_of_questionnaire,
 )
 from reports.documents.plans import plans_for
-from reports.ikm import IkmResult
 from reports.periods import Period
 from reports.selectors import (
-    Sample, Scores, respondent_profile_items, respondents_by_channel, respondents_by_service_named, sample_for,
-    scores_by_unit, suggestions_for,
+    Sample, Scores, questionnaire_changes, respondent_profile_items, respondents_by_channel,
+    respondents_by_service_named, sample_for, scores_by_unit_questionnaire, suggestions_for,
 )
 from surveys.models import Channel
 
@@ -62,13 +61,14 @@ def service_rows(*, scope: DocumentScope, period: Period, respondents: int) -> l
     return [{"label": label, "count": count(n), "percent": percent(n, respondents)} for label, n in named]
 
 
-def analysis(rows: list[dict], result: IkmResult | None) -> dict:
-    """The weakest elements (the engine's lowest_elements) and the strongest one, as element rows."""
-    if result is None:
+def analysis(rows: list[dict]) -> dict:
+    """The weakest answered elements (lowest NRR, ties in questionnaire order, as IkmResult.lowest_elements) and
+    the strongest one, as element rows; an element nobody answered is left out, the others are still analysed."""
+    answered = [row for row in rows if row["score"]]
+    if not answered:
         return {"weakest": [], "strongest": None}
-    by_code = {row["code"]: row for row in rows}
-    return {"weakest": [by_code[element.code] for element in result.lowest_elements(WEAKEST)],
-            "strongest": by_code[max(result.elements, key=lambda element: element.nrr).code]}
+    return {"weakest": sorted(answered, key=lambda row: row["score"].nrr)[:WEAKEST],
+            "strongest": max(answered, key=lambda row: row["score"].nrr)}
 
 
 def trend(*, scope: DocumentScope, period: Period, questionnaire_id: int | None) -> list[dict]:
@@ -81,33 +81,45 @@ def trend(*, scope: DocumentScope, period: Period, questionnaire_id: int | None)
 
 
 def unit_rows(*, scope: DocumentScope, period: Period) -> list[dict]:
-    """For an agency: each unit's own result."""
-    scores = scores_by_unit(unit_ids=scope.unit_ids, period=period)
+    """For an agency: each unit's own result, one row per questionnaire the unit was answered on."""
+    scores = scores_by_unit_questionnaire(unit_ids=scope.unit_ids, period=period)
     units = ServiceUnit.objects.filter(id__in=scope.unit_ids).order_by("agency__name", "name")
-    return [{"name": unit.name, **result_summary(scores.get(unit.id))} for unit in units]
+    rows = []
+    for unit in units:
+        groups = scores.get(unit.id) or [None]
+        for group in groups:
+            questionnaire = f" · {group.questionnaire.title} (v{group.questionnaire.version})" if len(groups) > 1 else ""
+            rows.append({"name": f"{unit.name}{questionnaire}", **result_summary(group)})
+    return rows
 
 
-def group_context(scores: Scores) -> dict:
+def group_context(scores: Scores, *, scope: DocumentScope, period: Period) -> dict:
     rows = element_rows(scores)
+    trend_rows = trend(scope=scope, period=period, questionnaire_id=scores.questionnaire.id)
     return {"questionnaire": scores.questionnaire, "elements": rows, "summary": result_summary(scores),
-            "analysis": analysis(rows, scores.result), "chart": charts.elements_chart(rows, scores.questionnaire.rules)}
+            "analysis": analysis(rows), "chart": charts.elements_chart(rows, scores.questionnaire.rules),
+            "trend": trend_rows, "trend_chart": charts.trend_chart(trend_rows, scores.questionnaire.rules)}
 
 
 def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
-    groups = [group_context(scores) for scores in scores_for_scope(scope, period)]
+    scores = scores_for_scope(scope, period)
+    groups = [group_context(found, scope=scope, period=period) for found in scores]
+    # One base for every count and percentage: all respondents of the period, whichever questionnaire they answered.
     respondents = sum(group["summary"]["respondent_count"] for group in groups)
-    main = groups[0] if groups else None
     legal_basis = [*NATIONAL_BASIS]
     questionnaires = [group["questionnaire"] for group in groups] or [
         scope.unit.questionnaire if scope.unit else None]
-    legal_basis += [q.legal_basis for q in questionnaires if q is not None and q.legal_basis not in legal_basis]
+    questionnaires = [q for q in questionnaires if q is not None]
+    legal_basis += list(dict.fromkeys(q.legal_basis for q in questionnaires if q.legal_basis not in legal_basis))
     profile = profile_tables(unit_ids=scope.unit_ids, period=period, respondents=respondents)
     suggestions = suggestions_for(unit_ids=scope.unit_ids, period=period)
-    trend_rows = trend(scope=scope, period=period, questionnaire_id=main["questionnaire"].id if main else None)
     return {
         "title": "Laporan Hasil Survei Kepuasan Masyarakat",
         "scope": scope, "period": period, "region": scope.region, "agency": scope.agency, "unit": scope.unit,
-        "legal_basis": legal_basis,
+        "legal_basis": legal_basis, "questionnaires": questionnaires,
+        "element_counts": " dan ".join(dict.fromkeys(str(q.rules.element_count) for q in questionnaires)) or "9",
+        "changes": change_notes(questionnaire_changes(unit_ids=scope.unit_ids, period=period),
+                                with_unit=scope.kind == "agency"),
         "period_range": f"{date_text(period.start)} s.d. {date_text(period.end)}",
         "respondents": count(respondents),
         "sample": sample_summary(sample_for(unit_ids=scope.unit_ids, period=period, respondents=respondents)),
@@ -115,14 +127,12 @@ def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
         "services": service_rows(scope=scope, period=period, respondents=respondents),
         "profile": profile,
         "profile_charts": [charts.profile_chart(table) for table in profile] if respondents else [],
-        "groups": groups, "main": main,
-        "grade_table": grade_rows(main["questionnaire"].rules) if main else [],
+        "groups": groups,
+        "grade_tables": grade_tables(scores),
         "units": unit_rows(scope=scope, period=period) if scope.kind == "agency" else [],
         "plans": plans_for(unit_ids=scope.unit_ids, period=period),
         "suggestions": {"total": count(len(suggestions)), "shown": suggestions[:SUGGESTIONS_SHOWN],
                         "more": max(len(suggestions) - SUGGESTIONS_SHOWN, 0)},
-        "trend": trend_rows,
-        "trend_chart": charts.trend_chart(trend_rows, main["questionnaire"].rules) if main else None,
         "head": scope.head,
         "place_date": f"{scope.region.name}, {date_text(timezone.localdate())}",
     }

@@ -12,18 +12,23 @@ chunks; no query runs per row.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import zipfile
 from typing import BinaryIO
+from xml.etree import ElementTree
 
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.documents.common import DocumentScope, scores_for_scope
+from reports.documents.common import DocumentScope, change_notes, grade_rows, scores_for_scope, unavailable_text
 from reports.periods import Period
-from reports.selectors import Scores, responses_in_period
+from reports.selectors import Scores, questionnaire_changes, responses_in_period
 from surveys.models import Element
 
 CHUNK = 2000
@@ -68,90 +73,132 @@ def _pivoted(elements: list[Element]) -> dict:
             for element in elements}
 
 
-# Layout of the data sheet: the rows above the respondents.
-TITLE_ROWS = 5
-HEADER_ROW = TITLE_ROWS + 1
-
-
 def processing_table_write(*, scope: DocumentScope, period: Period, out: BinaryIO) -> None:
-    """Write the Tabel Pengolahan Data workbook of the scope and period to `out`."""
+    """Write the Tabel Pengolahan Data workbook of the scope and period to `out`: every respondent, one data sheet
+    and one check sheet per questionnaire answered in the period (in the order they were first answered)."""
     workbook = Workbook(write_only=True)
     groups = scores_for_scope(scope, period)
+    notes = change_notes(questionnaire_changes(unit_ids=scope.unit_ids, period=period),
+                         with_unit=scope.kind == "agency")
+    respondents = sum(scores.respondents for scores in groups)
     if not groups:
         sheet = workbook.create_sheet(DATA_SHEET)
-        for row in _title_rows(sheet, scope, period):
+        for row in _title_rows(sheet, scope, period, None, notes, respondents):
             sheet.append(row)
         sheet.append([sheet_cell(sheet, "Belum ada responden pada periode ini.")])
     several = len(groups) > 1
+    cached = {}
     for number, scores in enumerate(groups, 1):
         suffix = f" ({number})" if several else ""
         data_title = f"{DATA_SHEET}{suffix}"
-        first_row, last_row = _write_data_sheet(workbook.create_sheet(data_title), scope, period, scores)
-        _write_check_sheet(workbook.create_sheet(f"{CHECK_SHEET}{suffix}"), data_title, scores,
-                           first_row, last_row)
-    workbook.save(out)
+        sheet = workbook.create_sheet(data_title)
+        first_row, last_row = _write_data_sheet(sheet, scope, period, scores,
+                                                _title_rows(sheet, scope, period, scores, notes, respondents))
+        check = workbook.create_sheet(f"{CHECK_SHEET}{suffix}")
+        values = _write_check_sheet(check, data_title, scores, first_row, last_row)
+        cached[f"xl/worksheets/sheet{len(workbook.worksheets)}.xml"] = values
+    _save_with_cached_values(workbook, out, cached)
 
 
-def _title_rows(sheet, scope: DocumentScope, period: Period) -> list[list]:
-    return [
-        [sheet_cell(sheet, "PENGOLAHAN DATA SURVEI KEPUASAN MASYARAKAT PER RESPONDEN DAN PER UNSUR PELAYANAN",
-                    bold=True)],
-        [sheet_cell(sheet, "Unit Pelayanan"), sheet_cell(sheet, f": {scope.name}")],
-        [sheet_cell(sheet, "Periode"), sheet_cell(sheet, f": {period.label}")],
-        [sheet_cell(sheet, "Alamat"), sheet_cell(sheet, f": {scope.address or '-'}")],
-        [],
+def _title_rows(sheet, scope: DocumentScope, period: Period, scores: Scores | None, notes: list[str],
+                respondents: int) -> list[list]:
+    rows = [
+        ["PENGOLAHAN DATA SURVEI KEPUASAN MASYARAKAT PER RESPONDEN DAN PER UNSUR PELAYANAN"],
+        ["Unit Pelayanan", f": {scope.name}"],
+        ["Periode", f": {period.label}"],
+        ["Alamat", f": {scope.address or '-'}"],
     ]
+    if scores is not None:
+        questionnaire = scores.questionnaire
+        rows.append(["Kuesioner", f": {questionnaire.title} (versi {questionnaire.version}), sesuai "
+                                  f"{questionnaire.legal_basis}"])
+        rows.append(["Responden", f": {scores.respondents} dari {respondents} responden pada periode ini"])
+    rows += [[note] for note in notes]
+    rows.append([])
+    return [[sheet_cell(sheet, value, bold=index == 0) for value in row] for index, row in enumerate(rows)]
 
 
-def _write_data_sheet(sheet, scope: DocumentScope, period: Period, scores: Scores) -> tuple[int, int]:
+def _write_data_sheet(sheet, scope: DocumentScope, period: Period, scores: Scores,
+                      title_rows: list[list]) -> tuple[int, int]:
     """The respondents' rows and the engine's totals; returns the first and last respondent row numbers."""
     elements = scores.elements
     sheet.column_dimensions["A"].width = 34
     for position in range(2, len(elements) + 2):
         sheet.column_dimensions[get_column_letter(position)].width = 9
-    for row in _title_rows(sheet, scope, period):
+    for row in title_rows:
         sheet.append(row)
     sheet.append([sheet_cell(sheet, "No. Resp", bold=True, fill=HEADER_FILL)]
                  + [sheet_cell(sheet, element.code, bold=True, fill=HEADER_FILL) for element in elements])
+    header_row = len(title_rows) + 1
     pivot = _pivoted(elements)
     rows = (_responses(scope, period, scores.questionnaire.id).order_by("answered_at", "id")
             .annotate(**pivot).values_list(*pivot))
     written = 0
     for written, values in enumerate(rows.iterator(chunk_size=CHUNK), 1):
         sheet.append([written, *values])
-    first_row, last_row = HEADER_ROW + 1, HEADER_ROW + written
+    first_row, last_row = header_row + 1, header_row + written
 
     result = scores.result
-    totals = scores.totals
-    sheet.append([sheet_cell(sheet, "Σ Nilai/Unsur", bold=True)] + [total.sum for total in totals])
-    sheet.append([sheet_cell(sheet, "Jumlah Kuesioner Terisi/Unsur")] + [total.count for total in totals])
-    if result is None:
-        missing = ", ".join(element.code for element in scores.missing_elements)
-        sheet.append([sheet_cell(sheet, f"Tidak ada IKM: unsur {missing} belum dijawab.", bold=True)])
-        return first_row, last_row
-    # Floats carry the exact fractions to double precision; shown with the 3 decimals documents use.
+    by_id = scores.element_scores
+    answered = [by_id.get(element.id) for element in elements]
+    sheet.append([sheet_cell(sheet, "Σ Nilai/Unsur", bold=True)] + [total.sum for total in scores.totals])
+    sheet.append([sheet_cell(sheet, "Jumlah Kuesioner Terisi/Unsur")] + [total.count for total in scores.totals])
+    # Floats carry the exact fractions to double precision; shown with the 3 decimals documents use. An element
+    # nobody answered has "–"; the answered ones keep their values.
     sheet.append([sheet_cell(sheet, "NRR/Unsur", bold=True)]
-                 + [sheet_cell(sheet, float(element.nrr), number_format="0.000") for element in result.elements])
+                 + [sheet_cell(sheet, float(score.nrr), number_format="0.000") if score else sheet_cell(sheet, "–")
+                    for score in answered])
     sheet.append([sheet_cell(sheet, "NRR Tertimbang/Unsur", bold=True)]
-                 + [sheet_cell(sheet, float(element.weighted_nrr), number_format="0.000")
-                    for element in result.elements])
-    sheet.append([sheet_cell(sheet, "IKM Unit Pelayanan *)", bold=True),
-                  sheet_cell(sheet, float(result.ikm), number_format="0.000")])
-    sheet.append([sheet_cell(sheet, "IKM Unit Pelayanan (konversi) **)", bold=True),
-                  sheet_cell(sheet, float(result.ikm_converted), number_format="0.00")])
-    sheet.append([sheet_cell(sheet, "Mutu Pelayanan", bold=True), sheet_cell(sheet, result.grade.letter)])
-    sheet.append([sheet_cell(sheet, "Kinerja Unit Pelayanan", bold=True), sheet_cell(sheet, result.grade.performance)])
+                 + [sheet_cell(sheet, float(score.weighted_nrr), number_format="0.000") if score
+                    else sheet_cell(sheet, "–") for score in answered])
+    if result is None:
+        unavailable = unavailable_text(scores)
+        for label in ("IKM Unit Pelayanan *)", "IKM Unit Pelayanan (konversi) **)", "Mutu Pelayanan",
+                      "Kinerja Unit Pelayanan"):
+            sheet.append([sheet_cell(sheet, label, bold=True), sheet_cell(sheet, unavailable)])
+    else:
+        sheet.append([sheet_cell(sheet, "IKM Unit Pelayanan *)", bold=True),
+                      sheet_cell(sheet, float(result.ikm), number_format="0.000")])
+        sheet.append([sheet_cell(sheet, "IKM Unit Pelayanan (konversi) **)", bold=True),
+                      sheet_cell(sheet, float(result.ikm_converted), number_format="0.00")])
+        sheet.append([sheet_cell(sheet, "Mutu Pelayanan", bold=True), sheet_cell(sheet, result.grade.letter)])
+        sheet.append([sheet_cell(sheet, "Kinerja Unit Pelayanan", bold=True),
+                      sheet_cell(sheet, result.grade.performance)])
     sheet.append([])
     sheet.append([sheet_cell(sheet, "*) Jumlah NRR IKM tertimbang")])
     sheet.append([sheet_cell(sheet, "**) Jumlah NRR Tertimbang x 25")])
     sheet.append([sheet_cell(sheet, f"Bobot tiap unsur = 1/{len(elements)}; nilai tidak dibulatkan sebelum "
                                     "IKM konversi dibulatkan ke 2 desimal.")])
+    sheet.append([])
+    sheet.append([sheet_cell(sheet, f"Mutu pelayanan menurut {scores.questionnaire.legal_basis}:", bold=True)])
+    sheet.append([sheet_cell(sheet, header, bold=True) for header in ("Nilai Interval Konversi (NIK)", "Mutu",
+                                                                     "Kinerja Unit Pelayanan")])
+    for band in grade_rows(scores.questionnaire.rules):
+        sheet.append([sheet_cell(sheet, band["range"]), sheet_cell(sheet, band["letter"]),
+                      sheet_cell(sheet, band["performance"])])
     return first_row, last_row
 
 
-def _write_check_sheet(sheet, data_title: str, scores: Scores, first_row: int, last_row: int) -> None:
-    """The totals again as formulas over the data sheet: SUM, COUNT, a division and the exact weight 1/n."""
+def _grade_formula(cell: str, regulation, field: str) -> str:
+    """The regulation's bands as nested IFs over a rounded converted value: its letter or its performance."""
+    (_lowest, bottom), *upper = regulation.bands
+    formula = _quoted(getattr(bottom, field))
+    for low, grade in upper:
+        formula = f"IF({cell}>={low},{_quoted(getattr(grade, field))},{formula})"
+    return formula
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _write_check_sheet(sheet, data_title: str, scores: Scores, first_row: int, last_row: int) -> dict[str, object]:
+    """The totals again as formulas over the data sheet: SUM, COUNT, a division and the exact weight 1/n, guarded
+    so that an element nobody answered gives "–" and an IKM that cannot be computed says so, never #DIV/0!.
+    Returns each formula cell's value as the engine computed it (the cached value a reader sees before
+    recalculating)."""
     elements = scores.elements
+    regulation = scores.questionnaire.rules
     n = len(elements)
     sheet.column_dimensions["A"].width = 34
     sheet.append([sheet_cell(sheet, f"Pemeriksaan dengan rumus atas lembar '{data_title}'", bold=True)])
@@ -159,21 +206,90 @@ def _write_check_sheet(sheet, data_title: str, scores: Scores, first_row: int, l
                  + [sheet_cell(sheet, element.code, bold=True) for element in elements])
     if last_row < first_row:
         sheet.append([sheet_cell(sheet, "Belum ada responden.")])
-        return
+        return {}
     columns = [get_column_letter(position) for position in range(2, n + 2)]
+    last = columns[-1]
     quoted = "'" + data_title.replace("'", "''") + "'"
-    sheet.append([sheet_cell(sheet, "Σ Nilai/Unsur")]
-                 + [_formula(sheet, f"=SUM({quoted}!{c}{first_row}:{c}{last_row})") for c in columns])
-    sheet.append([sheet_cell(sheet, "Jumlah Kuesioner Terisi/Unsur")]
-                 + [_formula(sheet, f"=COUNT({quoted}!{c}{first_row}:{c}{last_row})") for c in columns])
-    sheet.append([sheet_cell(sheet, "NRR/Unsur")]
-                 + [_formula(sheet, f"={c}3/{c}4", "0.000") for c in columns])
-    sheet.append([sheet_cell(sheet, f"NRR Tertimbang/Unsur (x 1/{n})")]
-                 + [_formula(sheet, f"={c}5*1/{n}", "0.000") for c in columns])
-    sheet.append([sheet_cell(sheet, "IKM Unit Pelayanan *)"),
-                  _formula(sheet, f"=SUM(B6:{columns[-1]}6)", "0.000")])
-    sheet.append([sheet_cell(sheet, "IKM x 25 **)"), _formula(sheet, "=B7*25", "0.0000")])
-    sheet.append([sheet_cell(sheet, "IKM konversi (dibulatkan 2 desimal)"), _formula(sheet, "=ROUND(B8,2)", "0.00")])
+    by_id = scores.element_scores
+    answered = [by_id.get(element.id) for element in elements]
+    result = scores.result
+    unavailable = None if result else unavailable_text(scores)
+    # The reason in the engine's own words, its element codes filled in by the formula.
+    before, after = _("%(codes)s belum ada jawaban").split("%(codes)s")
+    codes = "&".join(f'IF({c}4=0,", {element.code}","")' for c, element in zip(columns, elements))
+    rows = [
+        ("Σ Nilai/Unsur", [(f"=SUM({quoted}!{c}{first_row}:{c}{last_row})", None, total.sum)
+                          for c, total in zip(columns, scores.totals)]),
+        ("Jumlah Kuesioner Terisi/Unsur", [(f"=COUNT({quoted}!{c}{first_row}:{c}{last_row})", None, total.count)
+                                           for c, total in zip(columns, scores.totals)]),
+        ("NRR/Unsur", [(f'=IF({c}4=0,"–",{c}3/{c}4)', "0.000", float(score.nrr) if score else "–")
+                       for c, score in zip(columns, answered)]),
+        (f"NRR Tertimbang/Unsur (x 1/{n})", [(f'=IF({c}4=0,"–",{c}5*1/{n})', "0.000",
+                                             float(score.weighted_nrr) if score else "–")
+                                            for c, score in zip(columns, answered)]),
+        ("IKM Unit Pelayanan *)", [(f'=IF(COUNTIF(B4:{last}4,0)>0,{_quoted(_("tidak dapat dihitung") + ": " + before)}'
+                                    f'&B12&{_quoted(after)},SUM(B6:{last}6))', "0.000",
+                                    float(result.ikm) if result else unavailable)]),
+        ("IKM x 25 **)", [("=IF(ISNUMBER(B7),B7*25,B7)", "0.0000", float(result.ikm * 25) if result else unavailable)]),
+        ("IKM konversi (dibulatkan 2 desimal)", [("=IF(ISNUMBER(B8),ROUND(B8,2),B8)", "0.00",
+                                                  float(result.ikm_converted) if result else unavailable)]),
+        ("Mutu Pelayanan", [(f"=IF(ISNUMBER(B9),{_grade_formula('B9', regulation, 'letter')},B9)", None,
+                             result.grade.letter if result else unavailable)]),
+        ("Kinerja Unit Pelayanan", [(f"=IF(ISNUMBER(B9),{_grade_formula('B9', regulation, 'performance')},B9)",
+                                     None, result.grade.performance if result else unavailable)]),
+        ("Unsur belum dijawab", [(f"=MID({codes},3,{5 * n})", None,
+                                  ", ".join(element.code for element in scores.missing_elements))]),
+    ]
+    cached = {}
+    for row_number, (label, cells) in enumerate(rows, 3):
+        sheet.append([sheet_cell(sheet, label)] + [_formula(sheet, formula, number_format)
+                                                   for formula, number_format, _value in cells])
+        for column, (_formula_text, _format, value) in zip(columns, cells):
+            cached[f"{column}{row_number}"] = value
+    return cached
+
+
+SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _save_with_cached_values(workbook, out: BinaryIO, cached: dict[str, dict[str, object]]) -> None:
+    """Save the workbook to `out` with each formula's value stored beside it.
+
+    openpyxl writes formulas without values, so a reader that does not recalculate (a phone's preview, a
+    program reading the file) would show empty cells; the package is copied member by member (the data sheets
+    streamed, so memory stays flat) and the check sheets get the engine's values as the formulas' cached
+    results."""
+    with tempfile.TemporaryFile() as saved:
+        workbook.save(saved)
+        saved.seek(0)
+        with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                values = cached.get(item.filename)
+                if values:
+                    target.writestr(item.filename, _with_cached_values(source.read(item), values))
+                    continue
+                with source.open(item) as reader, target.open(item.filename, "w") as writer:
+                    shutil.copyfileobj(reader, writer, 1 << 16)
+
+
+def _with_cached_values(sheet_xml: bytes, values: dict[str, object]) -> bytes:
+    ElementTree.register_namespace("", SPREADSHEET_NS)
+    root = ElementTree.fromstring(sheet_xml)
+    for cell in root.iter(f"{{{SPREADSHEET_NS}}}c"):
+        reference = cell.get("r")
+        if reference not in values or cell.find(f"{{{SPREADSHEET_NS}}}f") is None:
+            continue
+        value = values[reference]
+        stored = cell.find(f"{{{SPREADSHEET_NS}}}v")
+        if stored is None:
+            stored = ElementTree.SubElement(cell, f"{{{SPREADSHEET_NS}}}v")
+        if isinstance(value, str):
+            cell.set("t", "str")
+            stored.text = value
+        else:
+            cell.attrib.pop("t", None)
+            stored.text = repr(value)
+    return ElementTree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 RAW_PROFILE = ("answered_at", "unit__name", "service__name", "channel", "respondent_type", "gender", "age",
