@@ -15,7 +15,7 @@ from django.utils import timezone
 from reports.documents.common import DocumentScope
 from reports.documents.evaluation import evaluation_pdf
 from reports.documents.laporan import laporan_pdf
-from reports.documents.workbooks import processing_table_write
+from reports.documents.workbooks import processing_table_write, responses_export_write
 from reports.periods import Period
 from surveys.models import Questionnaire
 from surveys.services import questionnaire_new_version
@@ -39,9 +39,9 @@ def evaluation_text(scope) -> str:
     return flat(pdf_text(evaluation_pdf(scope=scope, period=Q3))[0])
 
 
-def table_bytes(scope) -> bytes:
+def table_bytes(scope, writer=processing_table_write) -> bytes:
     out = io.BytesIO()
-    processing_table_write(scope=scope, period=Q3, out=out)
+    writer(scope=scope, period=Q3, out=out)
     return out.getvalue()
 
 
@@ -161,6 +161,22 @@ def test_the_processing_table_holds_every_respondent_one_sheet_per_questionnaire
     assert values[("PEMERIKSAAN (2)", "J3")] == 55 and values[("PEMERIKSAAN (2)", "J4")] == 20
     assert values[("PEMERIKSAAN (2)", "B9")] == 68.75 and values[("PEMERIKSAAN (2)", "B11")] == "Kurang Baik"
     formulas_agree_with_cached_values(data, values)
+    # the raw export holds the same 50 respondents and says which questionnaire each answered
+    raw = openpyxl.load_workbook(io.BytesIO(table_bytes(DocumentScope.for_unit(changed.unit),
+                                                        responses_export_write)))["Data Responden"]
+    column = [cell.value for cell in raw[2]].index("Kuesioner")
+    answered = [row[column] for row in raw.iter_rows(min_row=3, values_only=True)]
+    assert answered == ["permenpan-14-2017"] * 30 + ["permenpan-14-2017-v2"] * 20
+
+
+def test_the_agency_laporan_lists_each_group_of_the_unit(changed):
+    text_ = laporan_text(DocumentScope.for_agency(changed.agency, user=changed.agency_admin))
+    assert "Loket Kecamatan " + CHANGE_NOTE in text_
+    assert re.search(r"Loket Kecamatan · Survei Kepuasan Masyarakat \(Permenpan RB 14/2017\) \(v1\) 30 3,667 91,67 A "
+                     r"Sangat Baik", text_)
+    assert re.search(r"Loket Kecamatan · Survei Kepuasan Masyarakat \(Permenpan RB 14/2017\) \(v2\) 20 2,750 68,75 C "
+                     r"Kurang Baik", text_)
+    assert "82,50" not in text_
 
 
 def test_the_dashboards_show_each_group_and_the_day_of_the_change(changed):

@@ -120,8 +120,10 @@ def test_the_raw_export_stores_formula_like_text_as_text(world):
     headers = [cell.value for cell in sheet[2]]
     assert headers[:10] == ["No", "Waktu Mengisi", "Unit Layanan", "Jenis Layanan", "Saluran",
                             "Jenis Responden", "Jenis Kelamin", "Usia", "Pendidikan", "Pekerjaan"]
-    assert headers[10:] == ["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9", "Saran", "Diduga Berulang"]
-    suggestions = [sheet.cell(row=r, column=20) for r in range(3, 3 + len(dangerous))]
+    assert headers[10:] == ["Kuesioner", "U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9", "Saran",
+                            "Diduga Berulang"]
+    assert sheet.cell(row=3, column=11).value == "permenpan-14-2017"
+    suggestions = [sheet.cell(row=r, column=21) for r in range(3, 3 + len(dangerous))]
     # XML stores a carriage return as a line feed; the text is otherwise kept exactly.
     assert [cell.value for cell in suggestions] == [text.replace("\r", "\n") for text in dangerous]
     assert all(cell.data_type == "s" for cell in suggestions)

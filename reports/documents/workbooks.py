@@ -293,9 +293,10 @@ def _with_cached_values(sheet_xml: bytes, values: dict[str, object]) -> bytes:
 
 
 RAW_PROFILE = ("answered_at", "unit__name", "service__name", "channel", "respondent_type", "gender", "age",
-               "education", "occupation")
+               "education", "occupation", "questionnaire__code")
 RAW_HEADERS = ("No", "Waktu Mengisi", "Unit Layanan", "Jenis Layanan", "Saluran", "Jenis Responden",
-               "Jenis Kelamin", "Usia", "Pendidikan", "Pekerjaan")
+               "Jenis Kelamin", "Usia", "Pendidikan", "Pekerjaan",
+               "Kuesioner")
 
 
 def responses_export_write(*, scope: DocumentScope, period: Period, out: BinaryIO) -> int:
@@ -309,7 +310,8 @@ def responses_export_write(*, scope: DocumentScope, period: Period, out: BinaryI
     base = responses_in_period(unit_ids=scope.unit_ids, period=period)
     questionnaire_ids = list(base.order_by().values_list("questionnaire_id", flat=True).distinct())
     elements = list(Element.objects.filter(questionnaire_id__in=questionnaire_ids).order_by("position"))
-    # Units of one scope share a questionnaire in practice; with several, their element codes line up.
+    # Several questionnaires (a unit that changed questionnaire) share the U1..Un columns by position; the
+    # "Kuesioner" column says which one each row answered.
     positions = sorted({element.position for element in elements})
     pivot = {f"u{position}": Max("answers__value", filter=Q(answers__element__position=position))
              for position in positions}
