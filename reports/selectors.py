@@ -240,8 +240,8 @@ def scores_in_order_of_use(*, unit_ids, period: Period, service_id=None, channel
     first_by_questionnaire = {}
     for (_unit_id, questionnaire_id), day in questionnaire_first_days(**read).items():
         first_by_questionnaire[questionnaire_id] = min(day, first_by_questionnaire.get(questionnaire_id, day))
-    return sorted(pooled_scores(**read), key=lambda scores: (first_by_questionnaire.get(scores.questionnaire.id, period.end),
-                                                             -scores.respondents))
+    return sorted(pooled_scores(**read), key=lambda scores: (
+        first_by_questionnaire.get(scores.questionnaire.id, period.end), -scores.respondents))
 
 
 @dataclass(frozen=True)

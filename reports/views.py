@@ -317,7 +317,9 @@ def _dashboard(request, scope: Scope):
         "groups": [_group_context(scores, title=_("Nilai per unsur (NRR × 25)") + f" · {where}")
                    for scores in groups],
         "main": main, "result": main.result if main else None,
-        "questionnaire_changes": questionnaire_changes(unit_ids=scope.unit_ids, period=period, **narrowing),
+        # A region lists its units' changes in the units' own dashboards, not as a list over the whole region.
+        "questionnaire_changes": questionnaire_changes(unit_ids=scope.unit_ids, period=period, **narrowing)
+        if scope.kind != "region" else [],
         "interval": scores_interval(main), "change": scores_change(current=main, previous=previous),
         "previous_period": period.previous(),
         "respondents": respondents,

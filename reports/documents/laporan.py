@@ -88,8 +88,9 @@ def unit_rows(*, scope: DocumentScope, period: Period) -> list[dict]:
     for unit in units:
         groups = scores.get(unit.id) or [None]
         for group in groups:
-            questionnaire = f" · {group.questionnaire.title} (v{group.questionnaire.version})" if len(groups) > 1 else ""
-            rows.append({"name": f"{unit.name}{questionnaire}", **result_summary(group)})
+            questionnaire = group.questionnaire if len(groups) > 1 else None
+            name = f"{unit.name} · {questionnaire.title} (v{questionnaire.version})" if questionnaire else unit.name
+            rows.append({"name": name, **result_summary(group)})
     return rows
 
 
