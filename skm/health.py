@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django_tasks_db.models import DBTaskResult
 
+from skm import replica
+
 # A task waiting longer than this means no worker is running (reports would never finish).
 STALLED_AFTER = timedelta(minutes=10)
 
@@ -28,4 +30,6 @@ def health(request):
         checks["tasks"] = f"stalled: {waiting} waiting, the oldest since {oldest.isoformat()}"
     else:
         checks["tasks"] = f"ok: {waiting} waiting"
+    if replica.configured():  # a replica down is reported, not failed: report reads then use the primary
+        checks["replica"] = replica.status()
     return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)

@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from skm import replica
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -21,3 +24,25 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ReplicaReadsMiddleware:
+    """With a read replica: each request's report reads choose their database once (skm/replica.py), and a
+    staff member's write is remembered in a signed cookie, so that their next pages show it from any app server."""
+
+    def __init__(self, get_response):
+        if not replica.configured():
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        window = settings.REPLICA_WRITE_WINDOW_SECONDS
+        wrote = request.get_signed_cookie(replica.WROTE_COOKIE, None, salt=replica.WROTE_SALT, max_age=window)
+        with replica.request_reading(replica.lsn_number(wrote)):
+            response = self.get_response(request)
+        if request.method == "POST" and response.status_code < 400 and request.user.is_authenticated:
+            position = replica.primary_lsn()
+            if position:
+                response.set_signed_cookie(replica.WROTE_COOKIE, position, salt=replica.WROTE_SALT, max_age=window,
+                                           secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
+        return response

@@ -1,8 +1,7 @@
 """Send report reads to a read replica when one is configured (DATABASE_REPLICA_URL)."""
 
-from django.conf import settings
+from skm import replica
 
-REPLICA = "replica"
 # The tallies are what every dashboard, recap and document reads; the submission path never reads them.
 REPORT_MODELS = {("surveys", name) for name in ("elementtally", "responsetally", "elementmonthtally",
                                                 "responsemonthtally", "profilemonthtally")}
@@ -10,8 +9,8 @@ REPORT_MODELS = {("surveys", name) for name in ("elementtally", "responsetally",
 
 class ReportReplicaRouter:
     def db_for_read(self, model, **hints):
-        if REPLICA in settings.DATABASES and (model._meta.app_label, model._meta.model_name) in REPORT_MODELS:
-            return REPLICA
+        if replica.configured() and (model._meta.app_label, model._meta.model_name) in REPORT_MODELS:
+            return replica.report_alias()
         return None
 
     def db_for_write(self, model, **hints):

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "skm.middleware.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "skm.replica.data_until",
             ],
         },
     },
@@ -124,6 +126,13 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60,
                                                  conn_health_checks=True)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        # A replica host that vanished must not hold report pages: they fall back to the primary (skm/replica.py).
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+# A page whose report figures come from a replica behind by more than this says "data hingga HH:MM"; for this
+# long after a staff member's write, their reads wait for the replica to have it (else use the primary).
+REPLICA_STALE_SECONDS = int(os.environ.get("REPLICA_STALE_SECONDS", "30"))
+REPLICA_WRITE_WINDOW_SECONDS = int(os.environ.get("REPLICA_WRITE_WINDOW_SECONDS", "300"))
 DATABASE_ROUTERS = ["skm.routers.ReportReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
