@@ -272,7 +272,8 @@ def kiosk_post(server: AppServer, token: str, service_id: int, count: int):
     for _ in range(count):
         response = requests.post(f"{server.url}/api/v1/responses", timeout=30, headers={
             "Authorization": f"Kiosk {token}"}, json={
-            "key": str(uuid.uuid4()), "service": service_id, "answered_at": timezone.localtime().replace(microsecond=0).isoformat(),
+            "key": str(uuid.uuid4()), "service": service_id,
+            "answered_at": timezone.localtime().replace(microsecond=0).isoformat(),
             "profile": {"gender": "L", "age": 40, "education": "SMA", "occupation": "Swasta"},
             "answers": {f"U{i}": 3 for i in range(1, 10)}})
         assert response.status_code == 201, response.text
@@ -336,6 +337,10 @@ def test_two_app_servers_write_to_the_primary_and_read_reports_from_the_replica(
         assert notice(page) == until
         public = requests.get(f"{reads.url}/hasil/{world.region.code}/{quarter.slug}/", timeout=30)
         assert notice(public) == until
+        # A cookie that claims a write without the server's signature is ignored.
+        forged = requests.get(f"{reads.url}/hasil/{world.region.code}/{quarter.slug}/", timeout=30,
+                              cookies={"skm_wrote": "FFFFFFFF/FFFFFFFF"})
+        assert forged.status_code == 200 and notice(forged) == until
     finally:
         replica.resume()
     replica.wait_replayed()
