@@ -3,6 +3,7 @@
 for report reads, driven as a round-robin proxy would; read-your-writes while replay is paused; replica failure.
 PostgreSQL only; .ci/pg-replication lets the local cluster serve a replica, and .ci/run makes a skip a failure."""
 
+import hashlib
 import json
 import os
 import pwd
@@ -34,7 +35,9 @@ from reports.periods import Period
 from skm.replica import RETRY_SECONDS
 from surveys.kiosk import kiosk_create
 from surveys.models import Response
+from tests.factories import make_user
 from tests.test_faults import free_port
+from tests.test_import import xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -378,11 +381,26 @@ def test_a_staff_member_sees_their_own_writes_at_once_and_others_see_the_replica
         public = bagor.get(reads, f"/hasil/{world.region.code}/{quarter.slug}/")
         assert public.status_code == 200 and re.search(r'<td class="text-end">4</td>', public.text)
 
-        # The replica is now behind by more than the bound; the writers still read the primary, without notice.
+        # An import, and a follow-up plan, each by another operator of the unit.
+        importer, planner = Staff(make_user("pengimpor", world.unit)), Staff(make_user("perencana", world.unit))
+        workbook = xlsx([[timezone.localdate().isoformat(), 1, "L", 30, "5", "1", *[3] * 9, None]] * 2)
+        importer.post(writes, f"/staf/unit/{world.unit.code}/impor/", files={"file": ("jawaban.xlsx", workbook)})
+        confirmed = importer.post(writes, f"/staf/unit/{world.unit.code}/impor/konfirmasi/",
+                                  data={"sha256": hashlib.sha256(workbook).hexdigest()})
+        assert confirmed.status_code == 302 and Response.objects.filter(channel="import").count() == 2
+        assert respondents(importer.get(reads, unit_dashboard)) == 6
+        element = world.unit.questionnaire.elements.order_by("position").first()
+        planned = planner.post(writes, f"/dasbor/unit/{world.unit.code}/rtl/?period={quarter.slug}", data={
+            "element": element.id, "action": "Menambah kursi ruang tunggu.", "responsible": "Kasi Pelayanan",
+            "due": quarter.slug, "status": "planned"})
+        assert planned.status_code == 302
+
+        # The replica is now behind by more than the bound; every writer still reads the primary, without notice.
         time.sleep(STALE_SECONDS + 1)
-        page = operator.get(reads, unit_dashboard)
-        assert respondents(page) == 4
-        assert notice(page) is None
+        for writer in (operator, bagor, importer, planner):
+            page = writer.get(reads, unit_dashboard)
+            assert respondents(page) == 6
+            assert notice(page) is None
 
         # Someone who wrote nothing reads the replica, which is behind, and is told how far.
         until = replica.replayed_until()
@@ -393,7 +411,7 @@ def test_a_staff_member_sees_their_own_writes_at_once_and_others_see_the_replica
         replica.resume()
     replica.wait_replayed()
     page = camat.get(reads, unit_dashboard)
-    assert respondents(page) == 4
+    assert respondents(page) == 6
     assert notice(page) is None
 
 
