@@ -79,7 +79,7 @@ class _Health:
                 self.down_since = timezone.now()
             self.retry_at = time.monotonic() + RETRY_SECONDS
         if first:
-            log.warning("replica down, report reads use the primary: %s", str(error).strip().splitlines()[0])
+            log.warning("replica down, report reads use the primary: %s", str(error).strip().split("\n")[0])
 
     def answered(self):
         with self.lock:
