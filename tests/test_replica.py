@@ -60,6 +60,10 @@ def run(command: list[str], what: str) -> str:
     return result.stdout
 
 
+class ReplicaNotReady(AssertionError):
+    pass
+
+
 class Replica:
     """A hot standby of the primary in a temporary directory, on a port of its own, run by the owner of the
     primary's files (postgres) as PostgreSQL requires."""
@@ -127,8 +131,8 @@ class Replica:
 
     def start(self):
         run([*self.as_owner, self.tools["pg_ctl"], "-D", str(self.data), "-l", str(self.base / "server.log"),
-             "-w", "-t", "60", "start"], "pg_ctl start")
-        self.wait_replayed()
+             "-W", "start"], "pg_ctl start")
+        self.wait_replayed(timeout=90)
 
     def stop(self):
         run([*self.as_owner, self.tools["pg_ctl"], "-D", str(self.data), "-m", "fast", "-w", "stop"], "pg_ctl stop")
@@ -143,21 +147,55 @@ class Replica:
         """Until the replica has replayed everything the primary has written so far."""
         with self.primary_connection() as primary_db:
             target = primary_db.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
-        deadline = time.monotonic() + timeout
+        deadline, refused = time.monotonic() + timeout, None
         while True:
             try:
                 with self.connect() as replica_db:
                     if replica_db.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (target,)).fetchone()[0]:
                         return
-            except psycopg.OperationalError:
-                pass  # still starting
+            except psycopg.OperationalError as error:
+                refused = " ".join(str(error).split())  # still starting
+            else:
+                refused = None
             if time.monotonic() > deadline:
-                raise AssertionError(f"the replica did not replay up to {target} in {timeout} s")
+                raise ReplicaNotReady(f"the replica did not accept connections in {timeout} s ({refused}); "
+                                      f"its log ends: {self.log_tail()}" if refused else
+                                      f"the replica did not replay up to {target} in {timeout} s")
             time.sleep(0.1)
 
+    def log_tail(self) -> str:
+        path = self.base / "server.log"
+        return " | ".join(path.read_text().strip().splitlines()[-3:]) if path.exists() else "(no log)"
+
+    def open_transactions(self) -> str:
+        """The primary's transactions holding a transaction id, which a starting hot standby may wait for."""
+        with self.primary_connection() as primary_db:
+            rows = primary_db.execute(
+                "SELECT pid, datname, state, date_trunc('second', now() - xact_start) FROM pg_stat_activity "
+                "WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() ORDER BY xact_start").fetchall()
+        return "; ".join(f"pid {pid} on {name}, {state} for {age}" for pid, name, state, age in rows) or "none"
+
     def pause(self):
+        """Pause replay and wait until it has stopped (a pause is only requested at first)."""
         with self.connect() as replica_db:
             replica_db.execute("SELECT pg_wal_replay_pause()")
+            self._wait(replica_db, "SELECT pg_get_wal_replay_pause_state() = 'paused'", "pause replay")
+
+    def wait_received(self):
+        """Until the replica has received (not replayed) everything the primary has written so far: from then on
+        an app server can see that it is behind."""
+        with self.primary_connection() as primary_db:
+            target = primary_db.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+        with self.connect() as replica_db:
+            self._wait(replica_db, f"SELECT pg_last_wal_receive_lsn() >= '{target}'::pg_lsn", f"receive {target}")
+
+    @staticmethod
+    def _wait(replica_db, query: str, what: str, timeout=60):
+        deadline = time.monotonic() + timeout
+        while not replica_db.execute(query).fetchone()[0]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the replica did not {what} in {timeout} s")
+            time.sleep(0.05)
 
     def resume(self):
         with self.connect() as replica_db:
@@ -180,7 +218,11 @@ def replica(django_db_setup, django_db_blocker):
         standby = Replica(connection.settings_dict, connection.settings_dict["NAME"])
     try:
         standby.create()
-        standby.start()
+        try:
+            standby.start()
+        except ReplicaNotReady as error:
+            unavailable(f"{error}. A hot standby opens for reads only when the primary's snapshot allows it; "
+                        f"transactions open on the primary now: {standby.open_transactions()}")
         yield standby
     finally:
         standby.remove()
@@ -332,6 +374,7 @@ def test_two_app_servers_write_to_the_primary_and_read_reports_from_the_replica(
     replica.pause()
     try:
         kiosk_post(writes, kiosk, world.service.id, 2)
+        replica.wait_received()
         assert respondents(bagor.get(reads, dashboard)) == 3  # the server sees the replica fall behind from here
         time.sleep(STALE_SECONDS + 1)
         until = replica.replayed_until()
@@ -368,6 +411,7 @@ def test_a_staff_member_sees_their_own_writes_at_once_and_others_see_the_replica
         saved = operator.post(writes, f"/staf/unit/{world.unit.code}/kertas/simpan/", data=paper_sheets(3),
                               headers={"Content-Type": "application/json"})
         assert saved.json()["stored"] == 3
+        replica.wait_received()
         assert respondents(operator.get(reads, unit_dashboard)) == 5
 
         # An exclusion by the region admin: the figures they see next leave the response out at once.
@@ -461,6 +505,7 @@ def test_with_the_replica_down_every_report_answers_from_the_primary_and_the_rep
     replica.pause()
     try:
         kiosk_post(writes, kiosk, world.service.id, 1)
+        replica.wait_received()
         assert respondents(camat.get(reads, f"/dasbor/unit/{world.unit.code}/?period={quarter.slug}")) == 3
         time.sleep(STALE_SECONDS + 1)
         page = camat.get(reads, f"/dasbor/unit/{world.unit.code}/?period={quarter.slug}")
