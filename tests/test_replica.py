@@ -383,6 +383,9 @@ def test_two_app_servers_write_to_the_primary_and_read_reports_from_the_replica(
         assert notice(page) == until
         public = requests.get(f"{reads.url}/hasil/{world.region.code}/{quarter.slug}/", timeout=30)
         assert notice(public) == until
+        english = requests.get(f"{reads.url}/hasil/{world.region.code}/{quarter.slug}/", timeout=30,
+                               cookies={settings.LANGUAGE_COOKIE_NAME: "en"})
+        assert f"hold data up to {until};" in english.text
         # A cookie that claims a write without the server's signature is ignored.
         forged = requests.get(f"{reads.url}/hasil/{world.region.code}/{quarter.slug}/", timeout=30,
                               cookies={"skm_wrote": "FFFFFFFF/FFFFFFFF"})
