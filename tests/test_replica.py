@@ -19,6 +19,7 @@ import uuid
 from contextlib import closing
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -54,7 +55,9 @@ def unavailable(reason: str):
 
 
 def run(command: list[str], what: str) -> str:
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    password = connection.settings_dict["PASSWORD"]
+    env = {**os.environ, "PGPASSWORD": password} if password else None
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
     if result.returncode != 0:
         raise RuntimeError(f"{what} failed: {(result.stderr or result.stdout).strip()}")
     return result.stdout
@@ -98,15 +101,20 @@ class Replica:
 
     def primary_connection(self, database="postgres"):
         return psycopg.connect(host=self.primary["HOST"] or "127.0.0.1", port=self.primary["PORT"] or 5432,
-                               user=self.primary["USER"] or "postgres", dbname=database, autocommit=True)
+                               user=self.primary["USER"] or "postgres", password=self.primary["PASSWORD"] or None,
+                               dbname=database, autocommit=True)
 
     def connect(self):
         return psycopg.connect(host="127.0.0.1", port=self.port, user=self.primary["USER"] or "postgres",
+                               password=self.primary["PASSWORD"] or None,
                                dbname=self.database, autocommit=True, connect_timeout=5)
 
     @property
     def url(self) -> str:
-        return f"postgres://{self.primary['USER'] or 'postgres'}@127.0.0.1:{self.port}/{self.database}"
+        """The primary's URL (its credentials) with the replica's address."""
+        parts = urlsplit(AppServer.database_url())
+        credentials = parts.netloc.rpartition("@")[0]
+        return parts._replace(netloc=f"{credentials}@127.0.0.1:{self.port}".lstrip("@")).geturl()
 
     def create(self):
         try:
@@ -255,8 +263,8 @@ class AppServer:
 
     @staticmethod
     def database_url() -> str:
-        db = connection.settings_dict
-        return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        """The primary as DATABASE_URL names it, with pytest-django's test database."""
+        return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
 
     @property
     def url(self) -> str:
