@@ -181,7 +181,7 @@ def status() -> str:
     try:
         _replayed, data_as_of = probe()
     except DatabaseError:
-        return "down: report reads use the primary"
+        return "replica down: report reads use the primary"
     if data_as_of is None:
         return "ok"
     return f"behind: data up to {timezone.localtime(data_as_of).isoformat(timespec='seconds')}"

@@ -505,7 +505,7 @@ def test_with_the_replica_down_every_report_answers_from_the_primary_and_the_rep
         assert re.search(r'<td class="text-end">3</td>', public)
         health = requests.get(f"{reads.url}/health", timeout=30)
         assert health.status_code == 200
-        assert health.json()["checks"]["replica"].startswith("down")
+        assert health.json()["checks"]["replica"].startswith("replica down")
         assert len(reads.log_lines("replica down")) == 1, reads.log.read_text()
     finally:
         replica.start()
