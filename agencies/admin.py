@@ -1,10 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AuditEvent, Population, Region, Service, ServiceUnit, StaffRole
-from agencies.services import staff_role_grant, staff_role_revoke
+from agencies.services import ROLE_REFUSED, staff_role_grant, staff_role_revoke
 
 
 class ViewOnly:
@@ -110,8 +111,17 @@ class StaffRoleRegionFilter(admin.SimpleListFilter):
                                | Q(unit__agency__region_id=self.value()))
 
 
+class StaffRoleAdminForm(forms.ModelForm):
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        if user.is_superuser:  # a superuser sees everything already; a role would only confuse the lists
+            raise forms.ValidationError(ROLE_REFUSED)
+        return user
+
+
 @admin.register(StaffRole)
 class StaffRoleAdmin(admin.ModelAdmin):
+    form = StaffRoleAdminForm
     list_display = ["user", "full_name", "role", "scope"]
     list_filter = ["role", StaffRoleRegionFilter]
     list_select_related = ["user", "region", "agency", "unit"]

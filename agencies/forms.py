@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Population, Service, ServiceUnit, StaffRole
+from agencies.services import ROLE_REFUSED
 from reports.models import QUARTERS
 from surveys.models import Questionnaire
 
@@ -106,23 +107,23 @@ class RoleGrantForm(forms.Form):
             return cleaned
         user = get_user_model().objects.filter(username=username).first()
         cleaned["user"] = user
+        # The same checks and messages whether or not the username exists (no account enumeration): a given
+        # password is always validated, and a missing one for a new account gets the one refusal message.
         if user is None:
-            field = get_user_model()._meta.get_field("username")
             try:
-                field.run_validators(username)
+                get_user_model()._meta.get_field("username").run_validators(username)
             except forms.ValidationError as error:
                 self.add_error("username", error)
                 return cleaned
-            if not cleaned.get("password"):
-                self.add_error("password", _("Akun “%(name)s” belum ada: isi kata sandi awalnya.")
-                               % {"name": username})
-            else:
-                probe = get_user_model()(username=username, first_name=cleaned.get("first_name", ""),
-                                         last_name=cleaned.get("last_name", ""))
-                try:
-                    validate_password(cleaned["password"], probe)
-                except forms.ValidationError as error:
-                    self.add_error("password", error)
+        if cleaned.get("password"):
+            probe = get_user_model()(username=username, first_name=cleaned.get("first_name", ""),
+                                     last_name=cleaned.get("last_name", ""))
+            try:
+                validate_password(cleaned["password"], probe)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        elif user is None:
+            self.add_error("username", str(ROLE_REFUSED))
         return cleaned
 
     @property

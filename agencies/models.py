@@ -197,6 +197,28 @@ class StaffRole(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.scope}"
 
 
+class StaffAccount(models.Model):
+    """Where a staff account was created on the staff pages. An admin gives roles only to accounts created in
+    their scope or already holding a role in it (agencies.services.staff_role_grant)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("pengguna"), on_delete=models.CASCADE,
+                                primary_key=True, related_name="staff_account")
+    region = models.ForeignKey(Region, verbose_name=_("pemerintah daerah"), on_delete=models.CASCADE,
+                               related_name="+")
+    agency = models.ForeignKey(Agency, verbose_name=_("perangkat daerah"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("dibuat oleh"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("akun staf")
+        verbose_name_plural = _("akun staf")
+
+    def __str__(self):
+        return f"{self.user} · {self.agency or self.region}"
+
+
 class AuditEvent(models.Model):
     """Who did what and when, for acts that change scores, access or what the public sees. Append-only."""
 

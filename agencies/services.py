@@ -5,10 +5,12 @@ since the admin and the demo data grant roles too."""
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from agencies.audit import audit_record
-from agencies.models import Agency, AuditEvent, Population, Region, Service, ServiceUnit, StaffRole
+from agencies.models import Agency, AuditEvent, Population, Region, Service, ServiceUnit, StaffAccount, StaffRole
 from agencies.selectors import administered_regions, agencies_for_user, managed_units_for_user
 
 def unit_save(*, unit: ServiceUnit, by) -> ServiceUnit:
@@ -37,10 +39,46 @@ def population_set(*, unit: ServiceUnit, year: int, quarter: int | None, service
     return population
 
 
-def staff_user_create(*, username: str, first_name: str, last_name: str, password: str):
-    """A new staff account; it can do nothing until it is given a role."""
-    return get_user_model().objects.create_user(username=username, password=password, first_name=first_name,
-                                                last_name=last_name)
+def staff_user_create(*, username: str, first_name: str, last_name: str, password: str, by,
+                      scope: Region | Agency):
+    """A new staff account, recorded as created in `scope` (the region or agency whose staff page made it); it
+    can do nothing until it is given a role."""
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(username=username, password=password, first_name=first_name,
+                                                    last_name=last_name)
+        StaffAccount.objects.create(user=user, region=scope if isinstance(scope, Region) else scope.region,
+                                    agency=scope if isinstance(scope, Agency) else None,
+                                    created_by=by if getattr(by, "is_authenticated", False) else None)
+    return user
+
+
+# One answer for every account a role may not go to, so the staff page does not tell which usernames exist.
+ROLE_REFUSED = _lazy("Peran tidak dapat diberikan kepada nama pengguna ini. Untuk akun baru, isi kata sandi awal; "
+                     "akun yang sudah ada hanya dapat diberi peran bila dibuat di cakupan Anda atau sudah memegang "
+                     "peran di dalamnya.")
+
+
+def role_may_go_to(*, by, user, region: Region) -> bool:
+    """Whether `by` may give `user` a role in `region`: never a superuser, never staff of another region; and,
+    unless `by` is a superuser or the system (None), only an account created in `by`'s scope or already holding
+    a role in it."""
+    if user.is_superuser:
+        return False
+    in_region = Q(region=region) | Q(agency__region=region) | Q(unit__agency__region=region)
+    if StaffRole.objects.filter(user=user).exclude(in_region).exists():
+        return False
+    origin = StaffAccount.objects.filter(user=user).first()
+    if origin is not None and origin.region_id != region.id:
+        return False
+    if by is None or by.is_superuser:
+        return True
+    agencies = agencies_for_user(by)
+    created_here = origin is not None and (
+        administered_regions(by).filter(pk=origin.region_id).exists()
+        or (origin.agency_id is not None and agencies.filter(pk=origin.agency_id).exists()))
+    holds_here = StaffRole.objects.filter(user=user).filter(
+        Q(region__in=administered_regions(by)) | Q(agency__in=agencies) | Q(unit__agency__in=agencies)).exists()
+    return created_here or holds_here
 
 
 def _manages(by, scope: Region | Agency | ServiceUnit) -> bool:
@@ -68,6 +106,8 @@ def staff_role_grant(*, by, user, role: str, scope: Region | Agency | ServiceUni
     if not _manages(by, scope):
         raise ValidationError(_("Anda tidak dapat memberi peran di luar cakupan Anda."))
     region = scope if field == "region" else scope.region if field == "agency" else scope.agency.region
+    if not role_may_go_to(by=by, user=user, region=region):
+        raise ValidationError(str(ROLE_REFUSED))
     with transaction.atomic():
         granted, created = StaffRole.objects.get_or_create(user=user, role=role, **{field: scope})
         if created:

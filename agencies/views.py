@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -185,15 +186,21 @@ def staff(request, region_code: str | None = None, agency_code: str | None = Non
                          agencies=managed.agencies, units=managed.units.order_by("name"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = data["user"] or staff_user_create(username=data["username"], first_name=data["first_name"],
-                                                 last_name=data["last_name"], password=data["password"])
         role, scope = form.role_and_scope
-        _granted, created = staff_role_grant(by=request.user, user=user, role=role, scope=scope)
-        text = (_("%(user)s kini %(role)s untuk %(scope)s.") if created
-                else _("%(user)s sudah %(role)s untuk %(scope)s."))
-        messages.success(request, text % {"user": user.username, "role": StaffRole.Role(role).label,
-                                          "scope": scope.name})
-        return redirect(managed.url("staff"))
+        try:
+            with transaction.atomic():  # a new account exists only with its role
+                user = data["user"] or staff_user_create(
+                    username=data["username"], first_name=data["first_name"], last_name=data["last_name"],
+                    password=data["password"], by=request.user, scope=managed.obj)
+                _granted, created = staff_role_grant(by=request.user, user=user, role=role, scope=scope)
+        except ValidationError as error:
+            form.add_error("username", error)
+        else:
+            text = (_("%(user)s kini %(role)s untuk %(scope)s.") if created
+                    else _("%(user)s sudah %(role)s untuk %(scope)s."))
+            messages.success(request, text % {"user": user.username, "role": StaffRole.Role(role).label,
+                                              "scope": scope.name})
+            return redirect(managed.url("staff"))
     return _page(request, "agencies/staff.html", managed, "staff", form=form, roles=_roles_in(managed))
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from agencies.models import AuditEvent, StaffRole
-from agencies.services import staff_role_grant, staff_role_revoke
+from agencies.services import ROLE_REFUSED, staff_role_grant, staff_role_revoke
 from tests.dashboard_helpers import by_testid, client_for
 from tests.factories import sign_in
 
@@ -62,9 +62,10 @@ def test_it_offers_an_agency_admin_only_roles_inside_the_agency(world):
 def test_it_lets_a_region_admin_name_another_region_admin(world):
     url = reverse("agencies:region_staff", args=[world.region.code])
 
-    grant(client_for(world.region_admin), url, username=world.nobody.username, grant=f"region_admin:{world.region.id}")
+    grant(client_for(world.region_admin), url, username=world.operator.username,
+          grant=f"region_admin:{world.region.id}")
 
-    assert StaffRole.objects.get(user=world.nobody).region == world.region
+    assert StaffRole.objects.get(user=world.operator, role="region_admin").region == world.region
 
 
 def test_it_asks_a_new_account_for_a_sound_password(world):
@@ -74,7 +75,8 @@ def test_it_asks_a_new_account_for_a_sound_password(world):
     missing = grant(client, url, username="baru", grant=f"unit_operator:{world.unit.id}")
     weak = grant(client, url, username="baru", password="123", grant=f"unit_operator:{world.unit.id}")
 
-    assert "password" in missing.context["form"].errors and "password" in weak.context["form"].errors
+    assert "kata sandi awal" in missing.context["form"].errors["username"][0]
+    assert "password" in weak.context["form"].errors
     assert not get_user_model().objects.filter(username="baru").exists()
 
 
@@ -120,3 +122,78 @@ def test_it_refuses_a_grant_outside_the_granters_scope_whoever_calls(world):
     with pytest.raises(ValidationError):
         staff_role_revoke(by=world.agency_admin, role=StaffRole.objects.get(user=world.other_agency_admin))
     assert not StaffRole.objects.filter(user=world.nobody).exists()
+
+
+def _refusal(response) -> str:
+    assert response.status_code == 200, response.status_code
+    errors = response.context["form"].errors
+    assert set(errors) == {"username"}, errors
+    return " ".join(errors["username"])
+
+
+def test_an_agency_admin_grants_no_role_to_accounts_outside_the_agency_and_says_the_same_each_time(world):
+    root = get_user_model().objects.create_superuser("root", password="kata-sandi-panjang-7")
+    url = reverse("agencies:agency_staff", args=[world.agency.code])
+    client = client_for(world.agency_admin)
+    before = {user.pk: user.password for user in get_user_model().objects.all()}
+    unit_choice = f"unit_operator:{world.unit.id}"
+
+    # The superuser, another region's admin, a colleague of another agency, an account nobody placed here, and a
+    # username that does not exist: one answer, word for word.
+    answers = {username: _refusal(grant(client, url, username=username, grant=unit_choice))
+               for username in (root.username, world.stranger.username, world.other_agency_admin.username,
+                                world.nobody.username, "tidak-ada-orangnya")}
+    assert len(set(answers.values())) == 1, answers
+    assert "dibuat di cakupan Anda atau sudah memegang peran di dalamnya" in answers["root"]
+    # With a password too: an existing account is neither given the role nor has its password changed.
+    for username in (root.username, world.stranger.username, world.nobody.username):
+        assert _refusal(grant(client, url, username=username, password="kata-sandi-panjang-7",
+                              grant=unit_choice)) == answers["root"]
+    assert not StaffRole.objects.filter(unit=world.unit).exclude(user=world.operator).exists()
+    assert {user.pk: user.password for user in get_user_model().objects.all()} == before
+
+
+def test_a_region_admin_grants_no_role_to_the_superuser_or_another_regions_staff(world):
+    root = get_user_model().objects.create_superuser("root", password="kata-sandi-panjang-7")
+    url = reverse("agencies:region_staff", args=[world.region.code])
+    client = client_for(world.region_admin)
+
+    refused = [_refusal(grant(client, url, username=user.username, grant=f"region_admin:{world.region.id}"))
+               for user in (root, world.stranger)]
+
+    assert refused[0] == refused[1] == str(ROLE_REFUSED)
+    assert not StaffRole.objects.filter(user=root).exists()
+    assert not StaffRole.objects.filter(user=world.stranger, region=world.region).exists()
+    with pytest.raises(ValidationError):
+        staff_role_grant(by=world.region_admin, user=root, role=StaffRole.Role.REGION_ADMIN, scope=world.region)
+
+
+def test_an_account_created_in_the_scope_may_get_a_role_again_after_losing_it(world):
+    url = reverse("agencies:agency_staff", args=[world.agency.code])
+    client = client_for(world.agency_admin)
+    grant(client, url, username="petugas-baru", password="kata-sandi-panjang-7",
+          grant=f"unit_operator:{world.unit.id}")
+    user = get_user_model().objects.get(username="petugas-baru")
+    assert user.staff_account.agency == world.agency and user.staff_account.created_by == world.agency_admin
+    staff_role_revoke(by=world.agency_admin, role=StaffRole.objects.get(user=user))
+
+    again = grant(client, url, username="petugas-baru", grant=f"unit_operator:{world.sub_unit.id}")
+
+    assert again.status_code == 302
+    assert StaffRole.objects.get(user=user).unit == world.sub_unit
+    # The region admin may place it too (created inside the region); another agency's admin may not.
+    grant(client_for(world.region_admin), reverse("agencies:region_staff", args=[world.region.code]),
+          username="petugas-baru", grant=f"unit_operator:{world.other_unit.id}")
+    assert StaffRole.objects.filter(user=user, unit=world.other_unit).exists()
+    with pytest.raises(ValidationError):
+        staff_role_grant(by=world.other_agency_admin, user=get_user_model().objects.get(username="tamu"),
+                         role=StaffRole.Role.UNIT_OPERATOR, scope=world.other_unit)
+
+
+def test_the_django_admin_refuses_a_role_for_a_superuser_with_a_message(world, admin_client, admin_user):
+    response = admin_client.post(reverse("admin:agencies_staffrole_add"), {
+        "user": admin_user.pk, "role": StaffRole.Role.REGION_ADMIN, "region": world.region.pk})
+
+    assert response.status_code == 200
+    assert "dibuat di cakupan Anda" in response.content.decode()
+    assert not StaffRole.objects.filter(user=admin_user).exists()
