@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 from skm import replica
 
@@ -45,4 +46,20 @@ class ReplicaReadsMiddleware:
             if position:
                 response.set_signed_cookie(replica.WROTE_COOKIE, position, salt=replica.WROTE_SALT, max_age=window,
                                            secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
+        return response
+
+
+class PrivateStaffPagesMiddleware:
+    """Every page a signed-in staff member gets (citizens' suggestions, raw exports, generated documents) is
+    `Cache-Control: private, no-store`: no shared proxy or browser cache keeps a copy on an office computer.
+    A view that chose its own caching keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
         return response

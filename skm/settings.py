@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "skm.middleware.ReplicaReadsMiddleware",
+
+    "skm.middleware.PrivateStaffPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -146,12 +148,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five wrong passwords for one account from one address lock that pair out for 15 minutes; an attacker
-# elsewhere cannot lock a colleague out of the office.
+# Locked for 15 minutes: one account from one address after 5 wrong passwords; one account after
+# LOGIN_FAILURES_PER_USERNAME from any addresses (a guesser spreading over many addresses); one address after
+# LOGIN_FAILURES_PER_ADDRESS over any accounts (higher: an office shares one address). The limits of each
+# lockout parameter are in agencies/logins.py; an admin unlocks at /admin/axes/accessattempt/.
 AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "10"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "30"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "agencies.logins.LoginLimitsHandler"
 AXES_RESET_ON_SUCCESS = True
+# Successful logins and lockout records are kept this long, then purge_old_data deletes them (docs/privacy.md).
+LOGIN_RECORDS_RETENTION_DAYS = int(os.environ.get("LOGIN_RECORDS_RETENTION_DAYS", "90"))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "surveys.ratelimit.client_ip"
 AXES_HTTP_RESPONSE_CODE = 429

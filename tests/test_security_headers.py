@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +31,41 @@ def test_no_page_template_carries_an_inline_script():
         if re.search(r"\son(click|load|change|submit|input|keydown|keyup)=", text, flags=re.I):
             offenders.append(f"{template.relative_to(root)}: inline event handler")
     assert offenders == []
+
+
+def test_staff_pages_with_suggestions_exports_and_documents_are_private_and_not_stored(world):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from reports.models import GeneratedDocument
+    from reports.periods import Period
+    from tests.dashboard_helpers import client_for
+    from tests.factories import submit
+
+    submit(world.unit, world.service, [3] * 9, suggestion="Antrean terlalu panjang")
+    quarter = Period.containing(timezone.localdate()).slug
+    region_admin, operator = client_for(world.region_admin), client_for(world.operator)
+    unit = [world.unit.code]
+    made = region_admin.post(reverse("documents:region-recap", args=[world.region.code]),
+                             {"format": "xlsx", "period": quarter})
+    assert made.status_code == 302
+    document = GeneratedDocument.objects.get()
+    pages = {
+        "unit dashboard": (operator, reverse("reports:unit_dashboard", args=unit), {}),
+        "suggestions": (operator, reverse("reports:unit_suggestions", args=unit), {}),
+        "region suggestions": (region_admin, reverse("reports:region_suggestions", args=[world.region.code]), {}),
+        "repeats": (region_admin, reverse("agencies:region_repeats", args=[world.region.code]), {}),
+        "paper entry": (operator, reverse("surveys_staff:paper_entry", args=unit), {}),
+        "raw export": (operator, reverse("documents:unit-responses-export", args=unit), {"period": quarter}),
+        "processing table": (operator, reverse("documents:unit-processing-table", args=unit), {"period": quarter}),
+        "laporan": (operator, reverse("documents:unit-laporan", args=unit), {"period": quarter}),
+        "generated document": (region_admin, reverse("documents:document-download", args=[document.id]), {}),
+        "import template": (operator, reverse("surveys_staff:import_template", args=unit), {}),
+    }
+    for name, (client, url, query) in pages.items():
+        response = client.get(url, query)
+        assert response.status_code == 200, (name, response.status_code)
+        directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= directives, (name, response.get("Cache-Control"))
+    public = Client().get(reverse("public:index"))
+    assert "no-store" not in public.get("Cache-Control", "")  # the public results stay cacheable
