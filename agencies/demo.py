@@ -370,8 +370,12 @@ class DemoSummary:
     kept_users: list[str] = field(default_factory=list)
 
 
-def demo_seed(*, responses: int = 6000, seed: int = 2026, today: date | None = None) -> DemoSummary:
-    """Build Kota Sukamaju with `responses` responses over the last four quarters up to yesterday."""
+def demo_seed(*, responses: int = 6000, seed: int = 2026, today: date | None = None,
+              passwords: dict[str, str] | None = None, kiosk_token: str = KIOSK_TOKEN) -> DemoSummary:
+    """Build Kota Sukamaju with `responses` responses over the last four quarters up to yesterday.
+
+    passwords: username -> password for the demo users (default: the published PASSWORD for all of them);
+    kiosk_token: the demo kiosk's token. A production install passes generated ones (seed_demo)."""
     started = time.monotonic()
     today = today or timezone.localdate()
     quarters = Period.containing(today).previous_ones(4)
@@ -385,8 +389,8 @@ def demo_seed(*, responses: int = 6000, seed: int = 2026, today: date | None = N
         for spec in AGENCIES:
             units += _agency_create(spec, region=region, parent=None, questionnaire=questionnaire)
         _populations_create(units, quarters=quarters, seed=seed)
-        users, kept = _users_create()
-        kiosks = _kiosks_create(units, creator=users.get("admin"))
+        users, kept = _users_create(passwords or {})
+        kiosks = _kiosks_create(units, creator=users.get("admin"), token=kiosk_token)
         new_responses, to_exclude = [], []
         for (spec, unit), count in zip(units, _split(responses, [spec.weight for spec, _ in units]), strict=True):
             made, excluded = _unit_responses(spec, unit, count=count, days=days, quarters=quarters,
@@ -451,7 +455,7 @@ def _populations_create(units, *, quarters: list[Period], seed: int):
     ])
 
 
-def _users_create() -> tuple[dict, list[str]]:
+def _users_create(passwords: dict[str, str]) -> tuple[dict, list[str]]:
     """The demo staff; an account that already exists under a demo name is left exactly as it is."""
     User = get_user_model()
     existing = set(User.objects.filter(username__in=[user.username for user in DEMO_USERS])
@@ -464,7 +468,9 @@ def _users_create() -> tuple[dict, list[str]]:
         superuser = demo_user.role == SUPERUSER
         user = User.objects.create(
             username=demo_user.username, first_name=demo_user.first_name, last_name=demo_user.last_name,
-            email=f"{demo_user.username}@{EMAIL_DOMAIN}", password=hashed, is_staff=superuser, is_superuser=superuser,
+            email=f"{demo_user.username}@{EMAIL_DOMAIN}",
+            password=make_password(passwords[demo_user.username]) if demo_user.username in passwords else hashed,
+            is_staff=superuser, is_superuser=superuser,
         )
         if not superuser:
             scope = SCOPE_MODELS[demo_user.role].objects.get(code=demo_user.scope)
@@ -473,7 +479,7 @@ def _users_create() -> tuple[dict, list[str]]:
     return users, sorted(existing)
 
 
-def _kiosks_create(units, *, creator) -> dict[int, Kiosk]:
+def _kiosks_create(units, *, creator, token: str) -> dict[int, Kiosk]:
     """One tablet per unit that collects at a kiosk; only the demo unit's token is known."""
     kiosks = {}
     for spec, unit in units:
@@ -481,7 +487,7 @@ def _kiosks_create(units, *, creator) -> dict[int, Kiosk]:
             continue
         if unit.code == KIOSK_UNIT:
             kiosk = Kiosk(unit=unit, name=KIOSK_NAME, created_by=creator)
-            kiosk.set_token(KIOSK_TOKEN)
+            kiosk.set_token(token)
             kiosk.save()
         else:
             kiosk, _token = kiosk_create(unit=unit, name=KIOSK_NAME, by=creator)

@@ -20,12 +20,12 @@ PULSE_DAYS = 14
 PULSE_WEIGHTS = (4, 11, 52, 33)
 
 
-def pulse_demo_seed(*, seed: int = 2026, today: date | None = None) -> int:
+def pulse_demo_seed(*, seed: int = 2026, today: date | None = None, token: str = PULSE_TOKEN) -> int:
     """Create the demo pulse kiosk and its answers on the working days before today; returns their number."""
     today = today or timezone.localdate()
     unit = ServiceUnit.objects.get(code=PULSE_UNIT)
     kiosk = Kiosk(unit=unit, name=PULSE_KIOSK_NAME, mode=KioskMode.PULSE)
-    kiosk.set_token(PULSE_TOKEN)
+    kiosk.set_token(token)
     kiosk.save()
     rng = random.Random(f"pulse-{seed}")
     answers = []

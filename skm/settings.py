@@ -21,6 +21,7 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", False)
+SKM_PRODUCTION = False  # skm.settings_production sets it
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
