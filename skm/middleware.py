@@ -1,10 +1,17 @@
+import logging
+
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 from skm import replica
+
+logger = logging.getLogger(__name__)
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -62,4 +69,27 @@ class PrivateStaffPagesMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class ApiDatabaseUnavailableMiddleware:
+    """While the database is unreachable the JSON APIs answer 503 JSON with Retry-After, never an HTML error
+    page: a kiosk keeps the answer in its queue and sends it again later (docs/api.md)."""
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not request.path_info.startswith("/api/") or not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error("Database unavailable for %s: %s", request.path_info, exception)
+        response = JsonResponse({"detail": _("Server sedang tidak dapat menyimpan; jawaban disimpan di perangkat "
+                                             "dan dikirim ulang otomatis.")}, status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
         return response

@@ -59,12 +59,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "skm.middleware.ReplicaReadsMiddleware",
-
     "skm.middleware.PrivateStaffPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "skm.middleware.ApiDatabaseUnavailableMiddleware",
 ]
 
 # No inline scripts anywhere: every script is a static file. Inline SVG charts carry style attributes.

@@ -51,8 +51,8 @@ def read_json(request) -> dict:
                        {"body": _("paling banyak %(n)s bita") % {"n": BODY_LIMIT}})
     if declared > BODY_LIMIT:
         raise too_big
-    # Read one byte past the limit instead of trusting the header (chunked bodies have none).
-    raw = request.read(BODY_LIMIT + 1)
+    # Read one byte past the limit instead of trusting the header.
+    raw = request.read(BODY_LIMIT + 1) if declared else _unsized_body(request)
     if len(raw) > BODY_LIMIT:
         raise too_big
     try:
@@ -62,6 +62,18 @@ def read_json(request) -> dict:
     if not isinstance(data, dict):
         raise ApiError(400, _("Isian harus berupa objek JSON."), {"body": _("isian harus berupa objek JSON")})
     return data
+
+
+def _unsized_body(request) -> bytes:
+    """A body sent without Content-Length (Transfer-Encoding: chunked). Django reads nothing then; a server that
+    decodes chunks and ends the stream (gunicorn sets wsgi.input_terminated) lets us read it up to the limit.
+    Any other server: 411, so the client sends Content-Length instead of having its answer read as empty."""
+    if "chunked" not in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return b""
+    if not request.META.get("wsgi.input_terminated"):
+        raise ApiError(411, _("Kirim isian dengan Content-Length (server ini tidak membaca isian chunked)."),
+                       {"body": _("Content-Length diperlukan")})
+    return request.META["wsgi.input"].read(BODY_LIMIT + 1)
 
 
 def citizen_language(data: dict):
