@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from reports.documents.workbooks import sheet_cell
 from surveys import official
 from surveys.matrix import MatrixError, read_table
 from surveys.models import Channel, ImportBatch
@@ -252,19 +252,18 @@ def import_confirm(*, unit, sha256: str, filename: str, user, now: datetime | No
 
 
 def import_template_build(*, unit) -> bytes:
-    """An XLSX to fill in: the "Data" sheet with the columns, the "Petunjuk" sheet with the allowed values."""
+    """An XLSX to fill in: the "Data" sheet with the columns, the "Petunjuk" sheet with the allowed values.
+
+    Every cell goes through the workbooks' one writer rule (sheet_cell): a service named "=HYPERLINK(...)"
+    stays text in the operator's spreadsheet."""
     form, legend = UnitForm.load(unit), SheetLegend.load(unit)
     columns = import_columns(unit=unit)
     letters = {name: get_column_letter(index) for index, name in enumerate(columns, start=1)}
     first_code, last_code = form.elements[0].code, form.elements[-1].code
     last_row = TEMPLATE_ROWS + 1
-    workbook = Workbook()
-    data = workbook.active
-    data.title = "Data"
-    data.append(columns)
+    workbook = Workbook(write_only=True)
+    data = workbook.create_sheet("Data")
     data.freeze_panes = "A2"
-    for cell in data[1]:
-        cell.font = Font(bold=True)
     for name, letter in letters.items():
         data.column_dimensions[letter].width = {"tanggal": 12, "jenis_kelamin": 14, "saran": 50}.get(name, 11)
     checks = [
@@ -278,18 +277,16 @@ def import_template_build(*, unit) -> bytes:
          f"{letters['usia']}2:{letters['usia']}{last_row}"),
     ]
     for check, cells in checks:
-        data.add_data_validation(check)
+        data.data_validations.append(check)
         check.add(cells)
+    data.append([sheet_cell(data, name, bold=True) for name in columns])
 
     guide = workbook.create_sheet("Petunjuk")
     guide.column_dimensions["A"].width = 16
     guide.column_dimensions["B"].width = 70
 
     def put(*cells, bold=False):
-        guide.append(cells)
-        if bold:
-            for cell in guide[guide.max_row]:
-                cell.font = Font(bold=True)
+        guide.append([sheet_cell(guide, cell, bold=bold) for cell in cells])
 
     put(_("Templat impor SKM: %(unit)s") % {"unit": unit.name}, bold=True)
     put(_("Isi lembar \"Data\": satu baris untuk satu lembar kuesioner, mulai baris 2. Jangan ubah judul kolom."))
