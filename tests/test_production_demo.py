@@ -77,6 +77,9 @@ def test_with_the_flag_it_generates_every_secret_and_prints_it_once(settings):
     assert Kiosk.for_token(kiosk_token) is not None and Kiosk.for_token(pulse_token) is not None
     assert Kiosk.for_token(demo.KIOSK_TOKEN) is None and Kiosk.for_token(PULSE_TOKEN) is None
     assert demo_credentials_active() == [] and demo_errors() == []
+    welcome = io.StringIO()
+    call_command("demo_welcome", stdout=welcome)
+    assert demo.PASSWORD not in welcome.getvalue() and "printed once" in welcome.getvalue()
     # The published password opens nothing; the printed one opens the superuser's admin.
     assert Client().post("/accounts/login/", {"username": "admin", "password": demo.PASSWORD}).status_code == 200
     assert Client().post("/accounts/login/", {"username": "admin", "password": passwords["admin"]}).status_code == 302

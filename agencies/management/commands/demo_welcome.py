@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
@@ -25,6 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="where the app is served")
 
     def handle(self, *args, base_url, **options):
+        if getattr(settings, "SKM_PRODUCTION", False) and not settings.DEBUG:
+            self.stdout.write("Under production settings the demo's passwords and kiosk tokens were generated and "
+                              "printed once by seed_demo --allow-production-demo; the published ones do not work.")
+            return
         base = base_url.rstrip("/")
         rows = [("Username", "Role", "Scope", "Password"), *demo_logins()]
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
