@@ -76,8 +76,6 @@ class ApiDatabaseUnavailableMiddleware:
     """While the database is unreachable the JSON APIs answer 503 JSON with Retry-After, never an HTML error
     page: a kiosk keeps the answer in its queue and sends it again later (docs/api.md)."""
 
-    RETRY_AFTER_SECONDS = 30
-
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -90,6 +88,6 @@ class ApiDatabaseUnavailableMiddleware:
         logger.error("Database unavailable for %s: %s", request.path_info, exception)
         response = JsonResponse({"detail": _("Server sedang tidak dapat menyimpan; jawaban disimpan di perangkat "
                                              "dan dikirim ulang otomatis.")}, status=503)
-        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response["Retry-After"] = str(settings.API_RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response

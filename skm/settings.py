@@ -210,6 +210,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# Seconds a kiosk waits before sending again when the API answers 503 (the database is unreachable).
+API_RETRY_AFTER_SECONDS = int(os.environ.get("API_RETRY_AFTER_SECONDS", "30"))
+
 # Behind a reverse proxy, the number of proxies that append to X-Forwarded-For; the public QR survey's
 # rate limit then keys on the citizen's address instead of the proxy's (surveys/ratelimit.py).
 TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
