@@ -17,6 +17,7 @@ from django.utils import timezone
 
 
 def _limit(parameter) -> int:
+    """The limit of one lockout parameter: "username", "ip_address", or the pair (a list)."""
     if parameter == "username":
         return settings.LOGIN_FAILURES_PER_USERNAME
     if parameter == "ip_address":
@@ -30,10 +31,8 @@ class LoginLimitsHandler(AxesDatabaseHandler):
         so it reaches AXES_FAILURE_LIMIT exactly when that count reaches its limit."""
         counts = [attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
                   for attempts in self.get_user_attempts(request, credentials)]
-        parameters = [parameter if isinstance(parameter, str) else tuple(parameter)
-                      for parameter in settings.AXES_LOCKOUT_PARAMETERS]
         return max((count * settings.AXES_FAILURE_LIMIT // _limit(parameter)
-                    for count, parameter in zip(counts, parameters, strict=True)), default=0)
+                    for count, parameter in zip(counts, settings.AXES_LOCKOUT_PARAMETERS, strict=True)), default=0)
 
     def reset_user_attempts(self, request, credentials=None) -> int:
         """A good password clears that account's failures from that address only: otherwise a valid login from
