@@ -125,7 +125,7 @@ def test_a_chunked_body_is_read_within_the_size_limit(server):
     assert status == 413 and headers["Content-Type"] == "application/json" and json.loads(answer)["detail"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_server_that_cannot_read_chunked_bodies_answers_411_json(live_server, world):
     """Django's own development server does not decode chunks: ask for Content-Length instead of reading
     nothing and calling the answer invalid JSON."""
