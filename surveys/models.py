@@ -124,6 +124,9 @@ class Kiosk(models.Model):
                              related_name="kiosks")
     name = models.CharField(_("nama"), max_length=100)
     mode = models.CharField(_("mode"), max_length=10, choices=KioskMode.choices, default=KioskMode.SURVEY)
+    read_aloud = models.BooleanField(
+        _("bacakan setiap pertanyaan"), default=False,
+        help_text=_("Tablet membacakan pertanyaan dan keempat jawabannya begitu pertanyaan tampil."))
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -210,6 +213,8 @@ class Response(models.Model):
                                        default=RespondentType.PUBLIC)
     suggestion = models.TextField(_("saran"), max_length=2000, blank=True)
     suspected_repeat = models.BooleanField(_("diduga isian berulang"), default=False)
+    assisted = models.BooleanField(_("dibantu petugas"), default=False,
+                                   help_text=_("Petugas membantu responden mengisi (membacakan atau menekan)."))
     excluded_at = models.DateTimeField(_("dikecualikan pada"), null=True, blank=True)
     excluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("dikecualikan oleh"))

@@ -173,6 +173,7 @@
     ]));
 
     steps.forEach(function (step) { step.hidden = true; box.appendChild(step); });
+    announce("skm:form", {payload: payload, kiosk: KIOSK});
     show(0);
   }
 
@@ -182,6 +183,12 @@
     $("progress").hidden = false;
     $("progress-bar").style.width = Math.round(100 * index / (steps.length - 1)) + "%";
     window.scrollTo(0, 0);
+    announce("skm:step", {step: steps[index]});
+  }
+
+  /* Tells kiosk-access.js (read aloud, faces, display modes) what is on screen. */
+  function announce(name, detail) {
+    document.dispatchEvent(new CustomEvent(name, {detail: detail || {}}));
   }
 
   function setError(field, message) {
@@ -231,6 +238,7 @@
       suggestion: value("suggestion"),
       lang: lang
     };
+    if (KIOSK) body.assisted = !!($("assisted") && $("assisted").checked);
     if (!KIOSK) {
       body.form_token = cfg.form_token;
       body.website = value("website");
@@ -496,6 +504,7 @@
     if (!payload || pairingProblem) return;
     if (PULSE) { resetPulse(); return; }
     $("survey").reset();
+    announce("skm:reset");
     clearErrors();
     hideIdle();
     touched = false;
