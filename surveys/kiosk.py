@@ -17,6 +17,7 @@ from agencies.audit import audit_record
 from agencies.models import AuditEvent, Service, ServiceUnit
 from surveys import official
 from surveys.models import Kiosk, KioskMode, _hash_token
+from surveys.translations import translations_for_unit
 from surveys.validation import UnitForm
 
 KIOSK_CACHE_SECONDS = 5
@@ -171,6 +172,7 @@ def survey_payload(*, unit_id: int) -> dict:
             "occupation": _choices(official.OCCUPATIONS),
             "age": {"min": official.AGE_MIN, "max": official.AGE_MAX},
         },
+        "languages": translations_for_unit(unit),
     }
     cache.set(key, payload, FORM_CACHE_SECONDS)
     return payload
