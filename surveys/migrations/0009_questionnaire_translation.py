@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0005_unit_show_faces'),
+        ('agencies', '0006_unit_show_faces'),
         ('surveys', '0008_kiosk_read_aloud_response_assisted'),
     ]
 
