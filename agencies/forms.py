@@ -17,7 +17,7 @@ class UnitForm(forms.ModelForm):
     class Meta:
         model = ServiceUnit
         fields = ["agency", "code", "name", "address", "respondent_type", "questionnaire", "head_name", "head_title",
-                  "head_nip", "is_active"]
+                  "head_nip", "show_faces", "is_active"]
         help_texts = {"code": gettext_lazy("Dipakai di alamat halaman dan kode QR; tidak dapat diubah kemudian.")}
 
     def __init__(self, *args, agencies, **kwargs):

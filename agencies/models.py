@@ -93,6 +93,10 @@ class ServiceUnit(models.Model):
     head_name = models.CharField(_("nama kepala unit"), max_length=120, blank=True)
     head_title = models.CharField(_("jabatan kepala unit"), max_length=120, blank=True)
     head_nip = models.CharField(_("NIP kepala unit"), max_length=30, blank=True)
+    show_faces = models.BooleanField(
+        _("tampilkan wajah di samping jawaban"), default=False,
+        help_text=_("Empat wajah (sangat tidak puas sampai sangat puas) di samping label resmi, untuk responden "
+                    "yang tidak membaca."))
     is_active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:

@@ -334,6 +334,26 @@ def responses_in_period(*, unit_ids, period: Period, service_id=None, channel=No
     return responses
 
 
+@dataclass(frozen=True)
+class AssistedShare:
+    """Counted respondents of a period and how many of them a staff member helped ("dibantu petugas")."""
+
+    total: int
+    assisted: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.total:
+            return None
+        return (Decimal(100 * self.assisted) / self.total).quantize(Decimal("0.1"))
+
+
+def assisted_share(*, unit_ids, period: Period, service_id=None, channel=None) -> AssistedShare:
+    counts = responses_in_period(unit_ids=unit_ids, period=period, service_id=service_id, channel=channel).aggregate(
+        total=Count("id"), assisted=Count("id", filter=Q(assisted=True)))
+    return AssistedShare(total=counts["total"], assisted=counts["assisted"])
+
+
 def _profile_from_responses(responses) -> dict[str, dict[str, int]]:
     profile = {}
     for question, expression in zip(PROFILE_QUESTIONS, (F("gender"), age_band_expression(), F("education"),

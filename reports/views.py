@@ -30,7 +30,7 @@ from reports.ikm import round_half_up
 from reports.models import FollowUpPlan
 from reports.periods import Period
 from reports.selectors import (
-    Scores, answers_of, follow_up_plans_of, follow_up_review, pooled_scores, population_by_unit,
+    Scores, answers_of, assisted_share, follow_up_plans_of, follow_up_review, pooled_scores, population_by_unit,
     respondent_profile_items, respondents_by_channel, respondents_by_day, respondents_by_service_named,
     questionnaire_changes, respondents_today, sample_for, sample_pooled, samples_by_unit, scores_by_quarter,
     scores_by_unit, scores_change, scores_in_order_of_use, scores_interval, scores_merge, scores_rank,
@@ -334,6 +334,7 @@ def _dashboard(request, scope: Scope):
             counts=respondents_by_day(unit_ids=scope.unit_ids, period=period, **narrowing), start=period.start,
             end=period.end, today=today, title=_("Responden per hari") + f" · {where}"),
         "suggestions": answers_of(responses=latest), "suggestion_count": suggestions.count(),
+        "assisted": assisted_share(unit_ids=scope.unit_ids, period=period, **narrowing),
         "sort": sort, "sort_links": _sort_links(filters, sort),
     }
     if scope.kind == "unit":

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -7,10 +8,11 @@ from agencies.audit import audit_record
 from agencies.models import AuditEvent
 from surveys.kiosk import kiosk_create, kiosk_link, kiosk_revoke
 from surveys.models import (
-    Answer, Element, ElementMonthTally, ElementTally, ImportBatch, Kiosk, ProfileMonthTally, Questionnaire, Response,
-    ResponseMonthTally, ResponseTally, RetentionPurge,
+    Answer, Element, ElementMonthTally, ElementTally, ImportBatch, Kiosk, ProfileMonthTally, Questionnaire,
+    QuestionnaireTranslation, Response, ResponseMonthTally, ResponseTally, RetentionPurge,
 )
 from surveys.services import questionnaire_new_version, response_exclude
+from surveys.translations import BUILT_IN, translation_missing
 
 
 SCORING_FIELDS = ["position", "code", "slug"]  # what a score depends on; fixed once answered
@@ -243,3 +245,38 @@ class ProfileMonthTallyAdmin(ViewOnlyAdmin):
 class RetentionPurgeAdmin(ViewOnlyAdmin):
     list_display = ["before", "purged_at", "responses_deleted"]
     date_hierarchy = "purged_at"
+
+
+class QuestionnaireTranslationForm(forms.ModelForm):
+    class Meta:
+        model = QuestionnaireTranslation
+        fields = ["questionnaire", "language", "name", "content", "regions"]
+
+    def clean(self):
+        cleaned = super().clean()
+        language = cleaned.get("language")
+        if language in BUILT_IN:
+            self.add_error("language", gettext("Bahasa Indonesia dan Inggris sudah tersedia; pilih kode bahasa lain."))
+        if cleaned.get("regions") and cleaned.get("questionnaire") and not self.errors:
+            draft = QuestionnaireTranslation(questionnaire=cleaned["questionnaire"], language=language,
+                                             name=cleaned.get("name", ""), content=cleaned.get("content") or {})
+            missing = translation_missing(draft)
+            if missing:
+                shown = ", ".join(missing[:12]) + (" …" if len(missing) > 12 else "")
+                self.add_error("regions", gettext(
+                    "Belum dapat diaktifkan: %(n)s teks belum diisi (%(missing)s).") % {"n": len(missing),
+                                                                                        "missing": shown})
+        return cleaned
+
+
+@admin.register(QuestionnaireTranslation)
+class QuestionnaireTranslationAdmin(admin.ModelAdmin):
+    """An admin adds a language; enabling it for a region is refused while any text is missing."""
+
+    form = QuestionnaireTranslationForm
+    list_display = ["name", "language", "questionnaire", "missing_count"]
+    filter_horizontal = ["regions"]
+
+    @admin.display(description=_("teks belum diisi"))
+    def missing_count(self, translation):
+        return len(translation_missing(translation))

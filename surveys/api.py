@@ -130,7 +130,7 @@ def kiosk_detail(request):
     except ApiError as error:
         return no_store(error.response())
     kiosk_touch(auth=auth, token=token)
-    payload = {**survey_payload(unit_id=auth.unit_id), "kiosk": {"name": auth.name}, "mode": auth.mode}
+    payload = {**survey_payload(unit_id=auth.unit_id), "kiosk": {"name": auth.name, "read_aloud": auth.read_aloud}, "mode": auth.mode}
     return no_store(JsonResponse(payload))
 
 

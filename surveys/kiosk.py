@@ -17,6 +17,7 @@ from agencies.audit import audit_record
 from agencies.models import AuditEvent, Service, ServiceUnit
 from surveys import official
 from surveys.models import Kiosk, KioskMode, _hash_token
+from surveys.translations import translations_for_unit
 from surveys.validation import UnitForm
 
 KIOSK_CACHE_SECONDS = 5
@@ -37,6 +38,7 @@ class KioskAuth:
     unit_active: bool
     last_seen_at: datetime | None
     mode: str = KioskMode.SURVEY
+    read_aloud: bool = False
 
 
 def _kiosk_cache_key(token_hash: str) -> str:
@@ -85,6 +87,16 @@ def kiosk_mode_set(*, kiosk: Kiosk, mode: str, by=None) -> Kiosk:
     return kiosk
 
 
+def kiosk_read_aloud_set(*, kiosk: Kiosk, read_aloud: bool) -> Kiosk:
+    """Have the tablet read every question aloud on arrival (or stop); it follows on its next page load."""
+    if kiosk.read_aloud != read_aloud:
+        kiosk.read_aloud = read_aloud
+        kiosk.save(update_fields=["read_aloud"])
+    cache.delete(_kiosk_cache_key(kiosk.token_hash))
+    transaction.on_commit(lambda: cache.delete(_kiosk_cache_key(kiosk.token_hash)))
+    return kiosk
+
+
 def kiosk_authenticate(*, token: str) -> KioskAuth | None:
     """The kiosk for a clear token, or None for an unknown one. Revoked kiosks are returned (the caller
     answers 403 with a clear message rather than 401)."""
@@ -98,7 +110,8 @@ def kiosk_authenticate(*, token: str) -> KioskAuth | None:
         if kiosk is None:
             return None
         auth = KioskAuth(kiosk_id=kiosk.id, unit_id=kiosk.unit_id, name=kiosk.name, revoked=kiosk.is_revoked,
-                         unit_active=kiosk.unit.is_active, last_seen_at=kiosk.last_seen_at, mode=kiosk.mode)
+                         unit_active=kiosk.unit.is_active, last_seen_at=kiosk.last_seen_at, mode=kiosk.mode,
+                         read_aloud=kiosk.read_aloud)
         cache.set(key, auth, KIOSK_CACHE_SECONDS)
     return auth
 
@@ -143,7 +156,7 @@ def survey_payload(*, unit_id: int) -> dict:
     form = unit_form_cached(unit_id=unit_id)
     payload = {
         "unit": {"code": unit.code, "name": unit.name, "agency": unit.agency.name,
-                 "region": unit.agency.region.name},
+                 "region": unit.agency.region.name, "faces": unit.show_faces},
         "services": [{"id": service_id, "name": name} for service_id, name in
                      Service.objects.filter(unit_id=unit_id, is_active=True).order_by("name")
                      .values_list("id", "name")],
@@ -159,6 +172,7 @@ def survey_payload(*, unit_id: int) -> dict:
             "occupation": _choices(official.OCCUPATIONS),
             "age": {"min": official.AGE_MIN, "max": official.AGE_MAX},
         },
+        "languages": translations_for_unit(unit),
     }
     cache.set(key, payload, FORM_CACHE_SECONDS)
     return payload
@@ -214,6 +228,14 @@ PAGE_TEXTS = {
     "pulse_3": _("Puas"),
     "pulse_4": _("Sangat puas"),
     "pulse_thanks": _("Terima kasih atas penilaian Anda!"),
+    # Reading aloud, display modes and the assisted switch (kiosk-access.js).
+    "read_aloud": _("Bacakan"),
+    "no_voice": _("Perangkat ini belum punya suara untuk membacakan dalam bahasa ini. Minta petugas memasang suara, "
+                  "atau minta bantuan petugas."),
+    "large_text": _("Huruf besar"),
+    "high_contrast": _("Kontras tinggi"),
+    "assisted": _("Dibantu petugas"),
+    "assisted_hint": _("Diisi petugas: centang bila petugas membantu responden mengisi survei ini."),
 }
 
 

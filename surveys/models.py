@@ -2,7 +2,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
@@ -124,6 +124,9 @@ class Kiosk(models.Model):
                              related_name="kiosks")
     name = models.CharField(_("nama"), max_length=100)
     mode = models.CharField(_("mode"), max_length=10, choices=KioskMode.choices, default=KioskMode.SURVEY)
+    read_aloud = models.BooleanField(
+        _("bacakan setiap pertanyaan"), default=False,
+        help_text=_("Tablet membacakan pertanyaan dan keempat jawabannya begitu pertanyaan tampil."))
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -210,6 +213,8 @@ class Response(models.Model):
                                        default=RespondentType.PUBLIC)
     suggestion = models.TextField(_("saran"), max_length=2000, blank=True)
     suspected_repeat = models.BooleanField(_("diduga isian berulang"), default=False)
+    assisted = models.BooleanField(_("dibantu petugas"), default=False,
+                                   help_text=_("Petugas membantu responden mengisi (membacakan atau menekan)."))
     excluded_at = models.DateTimeField(_("dikecualikan pada"), null=True, blank=True)
     excluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("dikecualikan oleh"))
@@ -379,3 +384,33 @@ class RetentionPurge(models.Model):
     def retained_from(cls):
         """The first day whose raw responses are all still stored (None: nothing was ever purged)."""
         return cls.objects.aggregate(latest=models.Max("before"))["latest"]
+
+
+class QuestionnaireTranslation(models.Model):
+    """The questionnaire in another language (e.g. `jv`, `su`, `mad`), written by a Pemda's own translators.
+
+    `content` holds {"elements": {"U1": {"question": str, "labels": [4 str]}, ...}, "profile": {"gender": {code:
+    str}, "education": {...}, "occupation": {...}}, "texts": {kiosk phrase key: str}}. It may be saved unfinished;
+    it can only be enabled for a region once complete (surveys.translations, docs/languages.md)."""
+
+    questionnaire = models.ForeignKey(Questionnaire, verbose_name=_("kuesioner"), on_delete=models.CASCADE,
+                                      related_name="translations")
+    language = models.CharField(
+        _("kode bahasa"), max_length=12,
+        validators=[RegexValidator(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$",
+                                   _("Kode bahasa ISO 639, huruf kecil, misalnya jv, su atau mad."))],
+        help_text=_("Kode ISO 639, misalnya jv (Basa Jawa), su (Basa Sunda), mad (Basa Madhura)."))
+    name = models.CharField(_("nama bahasa"), max_length=60, help_text=_("Dalam bahasa itu sendiri, misalnya “Basa Jawa”."))
+    content = models.JSONField(_("terjemahan"), default=dict, blank=True)
+    regions = models.ManyToManyField("agencies.Region", verbose_name=_("dipakai di daerah"), blank=True,
+                                     related_name="questionnaire_translations")
+
+    class Meta:
+        ordering = ["questionnaire", "language"]
+        verbose_name = _("terjemahan kuesioner")
+        verbose_name_plural = _("terjemahan kuesioner")
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "language"],
+                                               name="translation_once_per_language")]
+
+    def __str__(self):
+        return f"{self.name} ({self.language}) · {self.questionnaire}"

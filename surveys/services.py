@@ -35,6 +35,7 @@ class NewResponse:
     kiosk_id: int | None = None
     import_batch_id: int | None = None
     suspected_repeat: bool = False
+    assisted: bool = False
 
     def build(self) -> tuple[Response, list[Answer]]:
         response = Response(
@@ -43,6 +44,7 @@ class NewResponse:
             gender=self.gender, age=self.age, education=self.education, occupation=self.occupation,
             respondent_type=self.respondent_type, suggestion=self.suggestion, kiosk_id=self.kiosk_id,
             import_batch_id=self.import_batch_id, suspected_repeat=self.suspected_repeat,
+            assisted=self.assisted,
         )
         answers = [Answer(element_id=element_id, value=value) for element_id, value in self.answers.items()]
         return response, answers

@@ -17,5 +17,7 @@ urlpatterns = [
     path("staf/unit/<slug:unit_code>/kios/", views.kiosk_list, name="kiosks"),
     path("staf/unit/<slug:unit_code>/kios/<int:kiosk_id>/cabut/", views.kiosk_revoke_view, name="kiosk_revoke"),
     path("staf/unit/<slug:unit_code>/kios/<int:kiosk_id>/mode/", views.kiosk_mode_view, name="kiosk_mode"),
+    path("staf/unit/<slug:unit_code>/kios/<int:kiosk_id>/bacakan/", views.kiosk_read_aloud_view,
+         name="kiosk_read_aloud"),
     path("staf/unit/<slug:unit_code>/poster-qr.pdf", views.qr_poster, name="qr_poster"),
 ]

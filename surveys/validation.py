@@ -181,11 +181,17 @@ def response_validate(data, *, form: UnitForm, channel: str, require_all: bool =
         errors["suggestion"] = _("saran paling banyak %(max)s karakter") % {"max": SUGGESTION_MAX}
     suggestion = LONE_SURROGATE.sub("\ufffd", suggestion.replace("\x00", "")).strip()
 
+    assisted = data.get("assisted", False)
+    if not isinstance(assisted, bool):
+        errors["assisted"] = _("dibantu petugas harus true atau false")
+    # Only staff at a kiosk or a paper sheet can say they helped; a phone's own claim is not taken.
+    assisted = assisted is True and channel != "qr"
+
     if errors:
         raise ResponseInvalid(errors)
     return NewResponse(
         key=key, unit_id=form.unit_id, service_id=service, questionnaire_id=form.questionnaire_id,
         channel=channel, answered_at=answered_at, answers=answers, gender=gender, age=age,
         education=education, occupation=occupation, respondent_type=form.respondent_type,
-        suggestion=suggestion,
+        suggestion=suggestion, assisted=assisted,
     )

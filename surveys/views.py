@@ -19,7 +19,8 @@ from agencies.models import Service, ServiceUnit
 from agencies.selectors import get_unit_for_user
 from surveys.api import ApiError, citizen_language, read_json
 from surveys.forms import KioskCreateForm
-from surveys.kiosk import kiosk_create, kiosk_link, kiosk_mode_set, kiosk_revoke, page_texts, survey_payload
+from surveys.kiosk import (kiosk_create, kiosk_link, kiosk_mode_set, kiosk_read_aloud_set, kiosk_revoke, page_texts,
+                           survey_payload)
 from surveys.models import Kiosk, KioskMode
 from surveys.poster import poster_pdf, qr_svg
 from surveys.qr import HONEYPOT, form_token_issue, qr_rate_check, qr_response_submit
@@ -157,6 +158,20 @@ def kiosk_mode_view(request, unit_code: str, kiosk_id: int):
         messages.success(request, _("Kios “%(name)s” kini dalam mode %(mode)s. Tablet yang sedang tidak "
                                     "dipakai beralih dalam satu menit.")
                          % {"name": kiosk.name, "mode": KioskMode(mode).label})
+    return redirect("surveys:kiosks", unit_code=unit.code)
+
+
+@login_required
+@require_POST
+def kiosk_read_aloud_view(request, unit_code: str, kiosk_id: int):
+    """Turn on or off reading every question aloud on arrival at one kiosk."""
+    unit = get_unit_for_user(request.user, unit_code)
+    kiosk = get_object_or_404(Kiosk, pk=kiosk_id, unit=unit, revoked_at__isnull=True)
+    read_aloud = request.POST.get("read_aloud") == "1"
+    kiosk_read_aloud_set(kiosk=kiosk, read_aloud=read_aloud)
+    messages.success(request, (_("Kios “%(name)s” kini membacakan setiap pertanyaan.") if read_aloud else
+                               _("Kios “%(name)s” tidak lagi membacakan pertanyaan dengan sendirinya."))
+                     % {"name": kiosk.name})
     return redirect("surveys:kiosks", unit_code=unit.code)
 
 

@@ -25,7 +25,8 @@ from reports.models import FollowUpPlan, GeneratedDocument, Publication
 from reports.periods import Period
 from surveys.kiosk import kiosk_authenticate, kiosk_create
 from surveys.models import (
-    Element, ElementMonthTally, ImportBatch, Kiosk, Response, ResponseMonthTally, ResponseTally, RetentionPurge,
+    Element, ElementMonthTally, ImportBatch, Kiosk, QuestionnaireTranslation, Response, ResponseMonthTally,
+    ResponseTally, RetentionPurge,
 )
 from surveys.tallies import tallies_differences
 from tests.factories import local, make_agency, make_region, make_service, make_unit, make_user, submit
@@ -53,6 +54,7 @@ def data(admin_user):
            suggestion="Antrean terlalu lama di pagi hari")
     submit(unit, service, [3, 3, None, 3, 3, 3, 3, 3, 3], answered_at=local(2026, 8, 4), channel="import",
            import_batch_id=batch.id)
+    QuestionnaireTranslation.objects.create(questionnaire=unit.questionnaire, language="jv", name="Basa Jawa")
     element = unit.questionnaire.elements.get(code="U3")
     FollowUpPlan.objects.create(unit=unit, element=element, year=2026, quarter=3, action="Tambah petugas loket",
                                 responsible="Sekretaris Lurah", due_year=2026, due_quarter=4)

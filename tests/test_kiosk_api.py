@@ -70,7 +70,7 @@ def test_it_gives_a_kiosk_everything_to_show_the_form_offline(world, paired):
     assert "SMA" in [e["code"] for e in data["profile"]["education"]]
     assert "Swasta" in [o["code"] for o in data["profile"]["occupation"]]
     assert data["profile"]["age"] == {"min": 15, "max": 100}
-    assert data["kiosk"] == {"name": "Tablet loket 1"}
+    assert data["kiosk"] == {"name": "Tablet loket 1", "read_aloud": False}
     assert response["Cache-Control"] == "no-store"
     assert not response.cookies
 

@@ -13,7 +13,7 @@ from reports.documents.common import (
 from reports.documents.plans import plans_for
 from reports.periods import Period
 from reports.selectors import (
-    Sample, Scores, questionnaire_changes, respondent_profile_items, respondents_by_channel,
+    Sample, Scores, assisted_share, questionnaire_changes, respondent_profile_items, respondents_by_channel,
     respondents_by_service_named, sample_for, scores_by_unit_questionnaire, suggestions_for,
 )
 from surveys.models import Channel
@@ -54,6 +54,12 @@ def channel_rows(*, unit_ids, period: Period, respondents: int) -> list[dict]:
     by_channel = respondents_by_channel(unit_ids=unit_ids, period=period)
     return [{"label": str(label), "count": count(by_channel[code]), "percent": percent(by_channel[code], respondents)}
             for code, label in Channel.choices if by_channel.get(code)]
+
+
+def assisted_row(*, unit_ids, period: Period, respondents: int) -> dict:
+    """Respondents a staff member helped ("dibantu petugas"), on the same base as the channels."""
+    helped = assisted_share(unit_ids=unit_ids, period=period).assisted
+    return {"count": count(helped), "percent": percent(helped, respondents)}
 
 
 def service_rows(*, scope: DocumentScope, period: Period, respondents: int) -> list[dict]:
@@ -125,6 +131,7 @@ def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
         "respondents": count(respondents),
         "sample": sample_summary(sample_for(unit_ids=scope.unit_ids, period=period, respondents=respondents)),
         "channels": channel_rows(unit_ids=scope.unit_ids, period=period, respondents=respondents),
+        "assisted": assisted_row(unit_ids=scope.unit_ids, period=period, respondents=respondents),
         "services": service_rows(scope=scope, period=period, respondents=respondents),
         "profile": profile,
         "profile_charts": [charts.profile_chart(table) for table in profile] if respondents else [],

@@ -70,10 +70,46 @@
     node.textContent = t(key, vars);
     return node;
   }
-  function both(node, id, en) {
-    bilingual.push([node, id, en || id]);
-    node.textContent = lang === "en" ? (en || id) : id;
+  function both(node, id, en, others) {
+    var entry = [node, id, en || id, others || {}];
+    bilingual.push(entry);
+    node.textContent = shownText(entry);
     return node;
+  }
+  function shownText(entry) {
+    if (lang === "en") return entry[2];
+    return (lang !== DEFAULT_LANG && entry[3][lang]) || entry[1];
+  }
+
+  /* ---------- languages kept as data (docs/languages.md): id and en are built in ---------- */
+
+  function extraLanguages() { return (payload && payload.languages) || []; }
+
+  /* The text of each extra language for one place of the form, e.g. a question: {jv: "...", su: "..."}. */
+  function others(pick) {
+    var found = {};
+    extraLanguages().forEach(function (language) {
+      try { found[language.code] = pick(language); } catch (error) { /* incomplete: Indonesian is shown */ }
+    });
+    return found;
+  }
+
+  /* With more than two languages the toggle becomes a list of every enabled one. */
+  function languageList() {
+    var extra = extraLanguages();
+    if (!extra.length || $("lang-select")) return;
+    extra.forEach(function (language) { TEXTS[language.code] = language.texts; });
+    var select = el("select", {id: "lang-select", "class": "lang-select", "aria-label": "Bahasa / Language"});
+    [{code: "id", name: "Bahasa Indonesia"}, {code: "en", name: "English"}].concat(extra).forEach(function (language) {
+      select.appendChild(el("option", {value: language.code, lang: language.code, text: language.name}));
+    });
+    select.addEventListener("change", function () {
+      touched = true;
+      lang = select.value;
+      applyLanguage();
+    });
+    $("lang-toggle").hidden = true;
+    $("lang-toggle").parentNode.insertBefore(select, $("lang-toggle"));
   }
 
   function applyLanguage() {
@@ -82,7 +118,8 @@
       var vars = node.getAttribute("data-vars");
       node.textContent = t(node.getAttribute("data-t"), vars ? JSON.parse(vars) : null);
     });
-    bilingual.forEach(function (entry) { entry[0].textContent = lang === "en" ? entry[2] : entry[1]; });
+    bilingual.forEach(function (entry) { entry[0].textContent = shownText(entry); });
+    if ($("lang-select")) $("lang-select").value = lang;
     var toggle = $("lang-toggle");
     toggle.textContent = lang === "en" ? "Bahasa Indonesia" : "English";
     toggle.setAttribute("lang", lang === "en" ? "id" : "en");
@@ -98,7 +135,7 @@
       if (option.fixed) { input.defaultChecked = true; input.checked = true; }
       var label = el("label", {"class": "choice" + (option.cls ? " " + option.cls : "")}, [input]);
       if (option.badge) label.appendChild(el("span", {"class": "badge", "aria-hidden": "true", text: option.badge}));
-      label.appendChild(both(el("span", {"class": "choice-text"}), option.label, option.labelEn));
+      label.appendChild(both(el("span", {"class": "choice-text"}), option.label, option.labelEn, option.others));
       list.appendChild(label);
     });
     var legend = el("legend");
@@ -106,8 +143,11 @@
     return el("fieldset", {"class": "field", "data-field": field}, [legend, list, el("p", {"class": "error", role: "alert"})]);
   }
 
-  function profileOptions(items) {
-    return items.map(function (item) { return {value: item.code, label: item.label, labelEn: item.label_en}; });
+  function profileOptions(items, question) {
+    return items.map(function (item) {
+      return {value: item.code, label: item.label, labelEn: item.label_en,
+        others: others(function (language) { return language.profile[question][item.code]; })};
+    });
   }
 
   function navButtons(back, forward) {
@@ -122,6 +162,7 @@
     box.textContent = "";
     bilingual = [];
     steps = [];
+    languageList();
     $("unit-name").textContent = payload.unit.name;
     if (KIOSK && payload.kiosk) $("kiosk-name").textContent = payload.kiosk.name;
 
@@ -133,15 +174,15 @@
       choices("service", services.map(function (s) {
         return {value: s.id, label: s.name, fixed: services.length === 1};
       }), "service", "service"),
-      choices("gender", profileOptions(payload.profile.gender), "profile.gender", "gender"),
+      choices("gender", profileOptions(payload.profile.gender, "gender"), "profile.gender", "gender"),
       el("fieldset", {"class": "field", "data-field": "profile.age"}, [
         textKey(el("legend"), "age"),
         el("input", {type: "text", name: "age", inputmode: "numeric", pattern: "[0-9]*", maxlength: "3",
           autocomplete: "off", "class": "age", "aria-label": t("age")}),
         el("p", {"class": "error", role: "alert"})
       ]),
-      choices("education", profileOptions(payload.profile.education), "profile.education", "education"),
-      choices("occupation", profileOptions(payload.profile.occupation), "profile.occupation", "occupation"),
+      choices("education", profileOptions(payload.profile.education, "education"), "profile.education", "education"),
+      choices("occupation", profileOptions(payload.profile.occupation, "occupation"), "profile.occupation", "occupation"),
       navButtons(false, textKey(el("button", {type: "button", "class": "btn btn-primary", "data-go": "next"}), "next"))
     ]);
     steps.push(first);
@@ -149,9 +190,11 @@
     var total = payload.elements.length;
     payload.elements.forEach(function (element, index) {
       var group = choices(element.code, element.labels.map(function (label, i) {
-        return {value: i + 1, label: label, labelEn: element.labels_en[i], badge: String(i + 1), cls: "answer answer-" + (i + 1)};
+        return {value: i + 1, label: label, labelEn: element.labels_en[i], badge: String(i + 1), cls: "answer answer-" + (i + 1),
+          others: others(function (language) { return language.elements[element.code].labels[i]; })};
       }), "answers." + element.code, null);
-      both(group.querySelector("legend"), element.question, element.question_en);
+      both(group.querySelector("legend"), element.question, element.question_en,
+        others(function (language) { return language.elements[element.code].question; }));
       group.querySelector("legend").className = "question";
       steps.push(el("section", {"class": "step step-element", "data-element": element.code}, [
         textKey(el("p", {"class": "step-count"}), "question_of", {n: index + 1, total: total}),
@@ -173,6 +216,7 @@
     ]));
 
     steps.forEach(function (step) { step.hidden = true; box.appendChild(step); });
+    announce("skm:form", {payload: payload, kiosk: KIOSK});
     show(0);
   }
 
@@ -182,6 +226,12 @@
     $("progress").hidden = false;
     $("progress-bar").style.width = Math.round(100 * index / (steps.length - 1)) + "%";
     window.scrollTo(0, 0);
+    announce("skm:step", {step: steps[index]});
+  }
+
+  /* Tells kiosk-access.js (read aloud, faces, display modes) what is on screen. */
+  function announce(name, detail) {
+    document.dispatchEvent(new CustomEvent(name, {detail: detail || {}}));
   }
 
   function setError(field, message) {
@@ -231,6 +281,7 @@
       suggestion: value("suggestion"),
       lang: lang
     };
+    if (KIOSK) body.assisted = !!($("assisted") && $("assisted").checked);
     if (!KIOSK) {
       body.form_token = cfg.form_token;
       body.website = value("website");
@@ -496,6 +547,7 @@
     if (!payload || pairingProblem) return;
     if (PULSE) { resetPulse(); return; }
     $("survey").reset();
+    announce("skm:reset");
     clearErrors();
     hideIdle();
     touched = false;
