@@ -459,7 +459,7 @@ def scores_merge(scores: Iterable[Scores]) -> list[Scores]:
             total = merged.value_counts.setdefault(element_id, [0, 0, 0, 0])
             for index, value in enumerate(counts):
                 total[index] += value
-    return sorted(pooled.values(), key=lambda merged: -merged.respondents)
+    return sorted(pooled.values(), key=lambda merged: (-merged.respondents, merged.questionnaire.id))
 
 
 def scores_by_quarter(*, unit_ids, quarters: list[Period], questionnaire_id: int, service_id=None,

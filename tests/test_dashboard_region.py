@@ -52,10 +52,11 @@ def test_it_ranks_every_unit_of_the_region_and_no_other(scored):
 def test_it_pools_each_agency_with_the_agencies_below_it(scored):
     table = by_testid(region_page(scored), "agency-table")
 
-    # Kecamatan Uji pools its own unit (4s) with its Kelurahan's (3s): 87.50, equal to Dinas Lain.
-    assert "1 Kecamatan Uji 2" in table and "87,50" in table
-    assert "1 Dinas Lain 2" in table
-    assert "3 Kelurahan Uji di bawah Kecamatan Uji 1" in table
+    # Kecamatan Uji pools its own unit (4s) with its Kelurahan's (3s): 87.50, equal to Dinas Lain, and says so.
+    assert "1 Kecamatan Uji termasuk 1 Kelurahan 2 0/2 unit memenuhi belum 87,50 B Baik" in table
+    assert "1 Dinas Lain 2 1/1 unit memenuhi terpenuhi 87,50" in table
+    # The Kelurahan follows its parent, indented and without a rank of its own.
+    assert table.endswith("B Baik – ↳ Kelurahan Uji 1 0/1 unit memenuhi belum 75,00 C Kurang Baik")
     assert "Dinas Jauh" not in table
 
 
@@ -89,7 +90,14 @@ def test_it_links_down_to_each_agency_and_unit_keeping_the_period(scored):
 def test_it_counts_the_units_that_meet_their_own_sample(scored):
     sampled = by_testid(region_page(scored), "units-sampled")
 
-    assert sampled == "1 dari 3 unit layanan memenuhi sampel minimalnya sendiri."
+    assert sampled == "1 dari 3 unit memenuhi sampel minimal"
+    Population.objects.create(unit=scored.unit, year=2026, quarter=2, service_users=100)
+    page = region_page(scored)
+    short = by_testid(page, "units-short")
+    assert short == "1 unit belum mencapai sampel minimalnya Loket Kecamatan: 1 dari minimal 80"
+    assert "1 unit belum mengisi populasi" in page
+    # No pooled minimum over the region is shown as if it were met.
+    assert "Jumlah sampel terpenuhi" not in page and "Krejcie-Morgan," not in page
 
 
 def test_it_shows_the_units_rank_in_the_region_on_its_dashboard(scored):

@@ -2,6 +2,7 @@
 
 import io
 import re
+from decimal import Decimal
 from fractions import Fraction
 
 import openpyxl
@@ -39,20 +40,37 @@ def region(world):
     return world
 
 
+def rows_of(data, level):
+    return {row["name"]: row for row in data["rows"] if row["level"] == level}
+
+
 def test_it_ranks_units_and_agencies(region):
     data = recap_data(region=region.region, period=Q3)
-    units = {row["name"]: row for section in data["sections"] for row in section["units"]}
+    units = rows_of(data, "unit")
     assert set(units) == {"Loket Kecamatan", "Loket Kelurahan", "Loket Dinas", "Loket Ketiga"}
     assert {name: row["rank"] for name, row in units.items()} == {
         "Loket Kelurahan": 1, "Loket Kecamatan": 2, "Loket Dinas": 3, "Loket Ketiga": 4}
     assert units["Loket Kecamatan"]["converted"] == "91,48"
     assert units["Loket Dinas"]["converted"] == "76,39" and units["Loket Dinas"]["letter"] == "C"
-    agencies = {section["agency"]["name"]: section["agency"] for section in data["sections"]}
-    # Kecamatan Uji pools only its own unit (the Kelurahan is an agency of its own in the recap)
-    assert agencies["Kecamatan Uji"]["converted"] == "91,48"
-    assert agencies["Kelurahan Uji"]["rank"] == 1 and agencies["Dinas Ketiga"]["rank"] == 4
+    agencies = rows_of(data, "agency")
+    # Kecamatan Uji pools its own unit (E2) with its Kelurahan's (one all-4 sheet), as its dashboard does
+    e2 = [105, 101, 100, 116, 102, 105, 106, 105, 115]
+    pooled = sum(Fraction(total + 4, 30) for total in e2) / 9 * 25
+    assert agencies["Kecamatan Uji"]["converted_value"] == round(Decimal(pooled.numerator) / pooled.denominator, 2)
+    assert agencies["Kecamatan Uji"]["respondent_count"] == 30
+    assert agencies["Kecamatan Uji"]["includes"] == "termasuk 1 Kelurahan"
+    # Perangkat daerah rank among themselves; the Kelurahan is listed under its parent, unranked
+    assert {name: row["rank"] for name, row in agencies.items()} == {
+        "Kecamatan Uji": 1, "Dinas Lain": 2, "Dinas Ketiga": 3}
+    (sub,) = rows_of(data, "sub").values()
+    assert (sub["name"], sub["rank"], sub["converted"]) == ("Kelurahan Uji", None, "100,00")
+    order = [row["name"] for row in data["rows"]]
+    assert order.index("Kelurahan Uji") == order.index("Kecamatan Uji") + 2
     assert units["Loket Ketiga"]["change"]["text"] == "-25,00"
     assert units["Loket Ketiga"]["change"]["direction"] == "down"
+    # Sample adequacy is per unit: no pooled minimum for an agency
+    assert agencies["Kecamatan Uji"]["adequacy"] == "1 dari 2 unit memenuhi sampel minimal"
+    assert agencies["Kecamatan Uji"]["required"] == "–"
 
 
 def test_the_region_wide_ikm_pools_element_sums(region):
@@ -84,6 +102,7 @@ def test_the_workbook_and_the_pdf_carry_the_same_figures(region):
     assert rows["Loket Kecamatan"][2:5] == (100, 80, 29)
     assert rows["Loket Kecamatan"][7] == 91.48 and rows["Loket Kecamatan"][8] == "A"
     assert rows["Loket Kecamatan"][10] == 2
+    assert rows["Kecamatan Uji (termasuk 1 Kelurahan)"][4:6] == (30, "1 dari 2 unit memenuhi sampel minimal")
     assert rows["Loket Ketiga"][11] == -25.0
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
     text, pages = pdf_text(recap_pdf(region=region.region, period=Q3))
