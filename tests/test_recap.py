@@ -113,3 +113,46 @@ def test_the_workbook_and_the_pdf_carry_the_same_figures(region):
         assert label in text, label
     assert "Loket Jauh" not in text
     assert re.search(r"Loket Kecamatan 100 80 29 \* 3,659 91,48 A Sangat Baik 2", text)
+
+
+def header_boxes(pdf: bytes) -> list[tuple[str, tuple]]:
+    """The words of the recap table's header row on the first page that has it, with their boxes."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+            top = next((word["top"] for word in words if word["text"] == "Populasi"), None)
+            if top is None:
+                continue
+            # The header row: every word within a few lines of "Populasi" above the first data row.
+            band = [word for word in words if top - 12 <= word["top"] <= top + 12]
+            return [(word["text"], (word["x0"], word["top"], word["x1"], word["bottom"])) for word in band]
+    raise AssertionError("no recap table header found")
+
+
+def overlapping(boxes):
+    found = []
+    for index, (text, (x0, top, x1, bottom)) in enumerate(boxes):
+        for other, (ox0, otop, ox1, obottom) in boxes[index + 1:]:
+            if x0 < ox1 - 0.5 and ox0 < x1 - 0.5 and top < obottom - 0.5 and otop < bottom - 0.5:
+                found.append((text, other))
+    return found
+
+
+@pytest.mark.parametrize("units", [19, 500])
+def test_the_pdf_column_headers_do_not_overprint(world, units):
+    from agencies.models import ServiceUnit
+    from surveys.models import Questionnaire
+
+    questionnaire = Questionnaire.objects.get(is_default=True)
+    existing = ServiceUnit.objects.filter(agency__region=world.region).count()
+    ServiceUnit.objects.bulk_create(
+        ServiceUnit(agency=world.other_agency, code=f"unit-banyak-{n}", name=f"Unit Layanan Banyak {n}",
+                    questionnaire=questionnaire) for n in range(units - existing))
+    boxes = header_boxes(recap_pdf(region=world.region, period=Q3))
+    words = [text for text, _box in boxes]
+    for header in ("No", "Populasi", "Sampel", "Minimal", "Responden", "IKM", "Konversi", "Mutu", "Kinerja",
+                   "Peringkat", "Perubahan"):
+        assert header in words, (header, words)
+    assert overlapping(boxes) == []
