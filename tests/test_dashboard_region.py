@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import Population
-from tests.dashboard_helpers import by_testid, client_for
+from tests.dashboard_helpers import by_testid, client_for, text
 from tests.factories import local, submit
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +106,17 @@ def test_it_shows_the_units_rank_in_the_region_on_its_dashboard(scored):
 
     assert by_testid(page.content.decode(), "rank") == "1"
     assert "dari 3 unit di Kota Uji" in page.content.decode()
+
+
+def test_document_links_carry_the_period_and_declare_the_filters_they_cannot_carry(scored):
+    agency_page = client_for(scored.region_admin).get(
+        reverse("reports:agency_dashboard", args=[scored.agency.code]),
+        {"period": "2026-04-01..2026-05-31", "channel": "kiosk"}).content.decode()
+    links = by_testid(agency_page, "documents-unfiltered")
+    assert "filter layanan/saluran dasbor ini tidak ikut ke dokumen" in links
+    laporan = re.search(r'<a href="([^"]+)">Laporan Hasil SKM \(PDF\) <span class="small">\(([^)]+)\)', agency_page)
+    assert laporan.group(1).endswith("?period=2026-04-01..2026-05-31")  # the date range is carried
+    assert laporan.group(2) == "semua layanan dan saluran, tanpa filter"
+    assert "Angka perangkat daerah ini gabungan seluruh unitnya, termasuk 1 Kelurahan." in text(agency_page)
+    plain = region_page(scored)
+    assert "tanpa filter" not in plain and "documents-unfiltered" not in plain
