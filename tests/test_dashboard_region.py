@@ -120,3 +120,29 @@ def test_document_links_carry_the_period_and_declare_the_filters_they_cannot_car
     assert "Angka perangkat daerah ini gabungan seluruh unitnya, termasuk 1 Kelurahan." in text(agency_page)
     plain = region_page(scored)
     assert "tanpa filter" not in plain and "documents-unfiltered" not in plain
+
+
+def test_mixed_questionnaires_and_unanswered_elements_read_tidak_dapat_dihitung(world):
+    from surveys.models import Questionnaire
+
+    submit(world.unit, world.service, [4] * 9, answered_at=local(2026, 5, 4))
+    world.sub_unit.questionnaire = Questionnaire.objects.get(code="kepmenpan-25-2004")
+    world.sub_unit.save()
+    submit(world.sub_unit, world.sub_unit.services.get(), [3] * 14, answered_at=local(2026, 5, 4))
+    submit(world.other_unit, world.other_unit.services.get(), [4] * 8 + [None], answered_at=local(2026, 5, 4),
+           channel="paper")
+    page = region_page(world)
+    assert by_testid(page, "ikm-unavailable").startswith("IKM tidak dapat dihitung: memakai 2 kuesioner berbeda")
+    agencies = by_testid(page, "agency-table")
+    assert "Kecamatan Uji termasuk 1 Kelurahan 2 " in agencies
+    assert "tidak dapat dihitung: memakai 2 kuesioner berbeda" in agencies
+    assert "Dinas Lain 1 1/1" not in agencies  # no population, so not met
+    assert "– Dinas Lain 1 0/1 unit memenuhi belum – tidak dapat dihitung: U9 belum ada jawaban" in agencies
+    # The agency's own dashboard shows both questionnaires' groups and the answered elements of Dinas Lain.
+    client = client_for(world.region_admin)
+    agency = client.get(reverse("reports:agency_dashboard", args=[world.agency.code]), {"period": "2026-Q2"})
+    assert "IKM tidak dapat dihitung: memakai 2 kuesioner berbeda" in text(agency.content.decode())
+    dinas = client.get(reverse("reports:agency_dashboard", args=[world.other_agency.code]), {"period": "2026-Q2"})
+    dinas = dinas.content.decode()
+    assert by_testid(dinas, "ikm-unavailable") == "IKM tidak dapat dihitung: U9 belum ada jawaban."
+    assert by_testid(dinas, "element-U1").endswith("1 4,000 100,00 A")

@@ -156,3 +156,48 @@ def test_the_pdf_column_headers_do_not_overprint(world, units):
                    "Peringkat", "Perubahan"):
         assert header in words, (header, words)
     assert overlapping(boxes) == []
+
+
+@pytest.fixture
+def mixed(world):
+    """Loket Kecamatan on 14/2017 (all 4), its Kelurahan's unit on 25/2004 (all 3); Dinas Lain answers U1-U8 only."""
+    from surveys.models import Questionnaire
+
+    submit(world.unit, world.service, [4] * 9, answered_at=local(2026, 8, 3))
+    world.sub_unit.questionnaire = Questionnaire.objects.get(code="kepmenpan-25-2004")
+    world.sub_unit.save()
+    submit(world.sub_unit, world.sub_unit.services.get(), [3] * 14, answered_at=local(2026, 8, 3))
+    submit(world.other_unit, world.other_unit.services.get(), [4] * 8 + [None], answered_at=local(2026, 8, 3),
+           channel="paper")
+    return world
+
+
+def test_units_on_different_questionnaires_are_never_pooled_into_one_ikm(mixed):
+    data = recap_data(region=mixed.region, period=Q3)
+    kecamatan = rows_of(data, "agency")["Kecamatan Uji"]
+    assert kecamatan["has_result"] is False and kecamatan["converted"] == "–"
+    assert kecamatan["performance"] == "tidak dapat dihitung"
+    assert kecamatan["reason"].startswith("memakai 2 kuesioner berbeda")
+    assert [(group["respondent_count"], group["converted"]) for group in kecamatan["groups"]] == [(1, "100,00"),
+                                                                                                 (1, "75,00")]
+    assert kecamatan["respondent_count"] == 2  # the same base as its groups
+    assert kecamatan["rank"] is None
+    assert len(data["region_groups"]) == 2 and data["region_summary"]["has_result"] is False
+    text, _pages = pdf_text(recap_pdf(region=mixed.region, period=Q3))
+    assert "tidak dapat dihitung: memakai 2 kuesioner berbeda" in flat(text)
+    assert "IKM gabungan Kota Uji tidak dapat dihitung" in flat(text)
+
+
+def test_an_element_without_answers_shows_the_other_elements_and_no_ikm(mixed):
+    data = recap_data(region=mixed.region, period=Q3)
+    dinas = rows_of(data, "unit")["Loket Dinas"]
+    assert (dinas["converted"], dinas["performance"], dinas["reason"]) == ("–", "tidak dapat dihitung",
+                                                                           "U9 belum ada jawaban")
+    assert rows_of(data, "agency")["Dinas Lain"]["reason"] == "U9 belum ada jawaban"
+    out = io.BytesIO()
+    recap_xlsx_write(region=mixed.region, period=Q3, out=out)
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Rekap"]
+    rows = {str(row[1]).strip(): row for row in sheet.iter_rows(values_only=True) if row and row[1]}
+    assert rows["Loket Dinas"][4] == 1 and rows["Loket Dinas"][7] is None
+    assert rows["Loket Dinas"][9] == "tidak dapat dihitung: U9 belum ada jawaban"
+    assert rows["Kecamatan Uji (termasuk 1 Kelurahan)"][9].startswith("tidak dapat dihitung: memakai 2 kuesioner")

@@ -90,10 +90,10 @@ def recap_data(*, region: Region, period: Period, progress: Progress | None = No
                     previous=agency_previous[agency.id], rank=rank, adequacy=adequacy.part(under),
                     includes=tree.includes(agency.id))
 
-    def unit_rows(agency) -> list[dict]:
-        return [_row(level="unit", name=unit.name, agency=agency.name, figure=current[unit.id],
-                     previous=previous[unit.id], sample=adequacy.samples[unit.id], rank=unit_ranks.get(unit.id))
-                for unit in tree.own_units.get(agency.id, [])]
+    def unit_rows(agency, *, deep: bool = False) -> list[dict]:
+        return [{**_row(level="unit", name=unit.name, agency=agency.name, figure=current[unit.id],
+                        previous=previous[unit.id], sample=adequacy.samples[unit.id], rank=unit_ranks.get(unit.id)),
+                 "deep": deep} for unit in tree.own_units.get(agency.id, [])]
 
     rows, all_units = [], []
     for number, agency in enumerate(roots, 1):
@@ -103,7 +103,7 @@ def recap_data(*, region: Region, period: Period, progress: Progress | None = No
         all_units += own
         for sub in tree.below(agency.id):
             rows.append(agency_row(sub, level="sub"))
-            own = unit_rows(sub)
+            own = unit_rows(sub, deep=True)
             rows += own
             all_units += own
     region_figure = figure_pool(current.values())
@@ -147,10 +147,10 @@ def recap_xlsx_write(*, region: Region, period: Period, out: BinaryIO, progress:
         if row["level"] == "unit":
             met = {True: "ya", False: "tidak", None: "-"}[row["sample_met"]]
         else:
-            met = row["adequacy"]
+            met = row.get("adequacy", "")
         has = row["has_result"]
         indent = {"agency": "", "sub": "  ", "unit": "    ", "group": "      "}[row["level"]]
-        name = indent + row["name"] + (f" ({row['includes']})" if row["includes"] else "")
+        name = indent + row["name"] + (f" ({row['includes']})" if row.get("includes") else "")
         return [row.get("number"), sheet_cell(sheet, name, bold=row["level"] in ("agency", "sub")),
                 row.get("population_value"), row.get("required_value"), row["respondent_count"],
                 sheet_cell(sheet, met) if row["level"] != "group" else None,
