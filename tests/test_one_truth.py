@@ -3,8 +3,9 @@ region) and period, every screen and document shows the same respondents, per-el
 `skm_score` computes from the raw responses export. Each output is read back as a reader would (HTML, PDF
 text, workbook cells, workbook formulas recalculated); the reference is the export scored by the command.
 
-Every scope is checked for the last finished quarter; a semester, a year and a custom range of days are checked
-for one scope of each kind (a unit, an agency without and one with sub-agencies, the region)."""
+Every scope is checked for the last finished quarter (the Laporan and evaluation PDFs, seconds each, for one scope
+of each kind); a semester, a year and a custom range of days are checked, every output, for one scope of each
+kind (a unit, an agency without and one with sub-agencies, the region)."""
 
 import csv
 import io
@@ -197,13 +198,14 @@ def assert_agree(reference, found, what):
         assert found["elements"] == reference["elements"], what
 
 
-def check_scope(client, region, kind, code, name, period, tmp_path, recap_rows, recap_text, *, recalculate):
+def check_scope(client, region, kind, code, name, period, tmp_path, recap_rows, recap_text, *, recalculate,
+                pdfs=True):
     reference = skm_score(export_for(client, region, kind, code, period), tmp_path)
     assert reference is not None, (name, period.label)
     where = f"{name} · {period.label}"
     assert_agree(reference, dashboard(client, kind, code, period), f"dashboard {where}")
     converted = f"{reference['ikm']:.2f}".replace(".", ",")
-    if kind != "region":
+    if kind != "region" and pdfs:
         found = laporan(client, kind, code, period)
         assert_agree(reference, found, f"laporan {where}")
         for element, value in reference["elements"].items():
@@ -212,6 +214,7 @@ def check_scope(client, region, kind, code, name, period, tmp_path, recap_rows, 
         assert_agree(reference, found, f"evaluation {where}")
         for element, value in reference["elements"].items():
             assert f"{value:.2f}".replace(".", ",") in found["text"], (where, element)
+    if kind != "region":
         table = processing_table(client, kind, code, period, tmp_path, recalculate=recalculate)
         # The workbook holds each NRR as a double: x 25 it lies within half a hundredth of the printed value.
         assert table["elements"].keys() == reference["elements"].keys()
@@ -228,8 +231,11 @@ def check_scope(client, region, kind, code, name, period, tmp_path, recap_rows, 
     assert Decimal(str(row[7])).quantize(Decimal("0.01")) == reference["ikm"], f"recap workbook {where}"
     assert row[8] == reference["grade"], f"recap workbook {where}"
     if kind != "region":
-        assert re.search(rf"{re.escape(name)} .*?{reference['respondents']}\b[ *]*\d+,\d{{3}} {converted} "
-                         rf"{reference['grade']}", recap_text), f"recap pdf {where}"
+        respondents = f"{reference['respondents']:,}".replace(",", ".")
+        # An agency's line under its name (what it includes, its units' sample) may be read before its cells.
+        assert re.search(rf"{re.escape(name)} (?:(?:termasuk [^·]*· )?\d+ dari \d+ unit memenuhi sampel minimal )?"
+                         rf"(?:[\d.]+ |– ){{2}}{respondents}[ *]*\d+,\d{{3}} {converted} "
+                         rf"{reference['grade']} ", recap_text), f"recap pdf {where}"
     else:
         found = re.search(r"seluruh unit (\d+,\d{2}) ?IKM [\d,]+ · Mutu ([A-D]) · .*? · ([\d.]+) responden", recap_text)
         assert found, recap_text[:800]
@@ -243,9 +249,11 @@ def test_every_scope_agrees_everywhere_in_the_last_finished_quarter(client, demo
     recap_rows, recap_text = recap(client, region, QUARTER)
     public = text(client.get(reverse("public:region-period", args=[region.code, QUARTER.slug])).content.decode())
     checked = 0
+    # The PDFs take seconds each: read for one scope of each kind here, and for those over the other periods.
+    with_pdfs = {code for _kind, code, _name in representative_scopes(region)}
     for kind, code, name in [*scopes(region), ("region", region.code, region.name)]:
         reference = check_scope(client, region, kind, code, name, QUARTER, tmp_path, recap_rows, recap_text,
-                                recalculate=False)
+                                recalculate=False, pdfs=code in with_pdfs)
         if kind == "unit":
             converted = f"{reference['ikm']:.2f}".replace(".", ",")
             assert re.search(rf"{re.escape(name)} .*? {reference['respondents']} {converted} {reference['grade']}",
