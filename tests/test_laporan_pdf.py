@@ -120,6 +120,7 @@ def test_an_agency_report_samples_each_unit_from_its_own_population(world):
     scope = DocumentScope.for_agency(world.agency, user=world.agency_admin)
     text = flat(pdf_text(laporan_pdf(scope=scope, period=Q3))[0])
     assert "1 dari 2 unit memenuhi sampel minimal" in text
+    assert "Kecamatan Uji (termasuk 1 Kelurahan)" in text  # the document says what the agency's figures include
     assert "Loket Kecamatan 100 80 4 belum" in text and "Loket Kelurahan 1 1 1 ya" in text
     assert "101" not in text  # no pooled population, nor a pooled minimum shown as met
     assert "Jumlah responden telah memenuhi sampel minimal" not in text
