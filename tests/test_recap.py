@@ -201,3 +201,22 @@ def test_an_element_without_answers_shows_the_other_elements_and_no_ikm(mixed):
     assert rows["Loket Dinas"][4] == 1 and rows["Loket Dinas"][7] is None
     assert rows["Loket Dinas"][9] == "tidak dapat dihitung: U9 belum ada jawaban"
     assert rows["Kecamatan Uji (termasuk 1 Kelurahan)"][9].startswith("tidak dapat dihitung: memakai 2 kuesioner")
+
+
+def test_the_recap_costs_the_same_queries_for_few_units_or_many(region):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            recap_data(region=region.region, period=Q3)
+        return len(context)
+
+    few = queries()
+    sub = make_agency(region.region, "puskesmas-banyak", name="Puskesmas Banyak", kind="puskesmas",
+                      parent=region.other_agency)
+    for n in range(20):
+        unit = make_unit(sub if n % 2 else region.other_agency, f"unit-tambah-{n}")
+        submit(unit, make_service(unit), [3] * 9, answered_at=local(2026, 8, 3))
+        Population.objects.create(unit=unit, year=2026, quarter=3, service_users=50 + n)
+    assert queries() == few
