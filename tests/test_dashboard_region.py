@@ -132,7 +132,8 @@ def test_mixed_questionnaires_and_unanswered_elements_read_tidak_dapat_dihitung(
     submit(world.other_unit, world.other_unit.services.get(), [4] * 8 + [None], answered_at=local(2026, 5, 4),
            channel="paper")
     page = region_page(world)
-    assert by_testid(page, "ikm-unavailable").startswith("IKM tidak dapat dihitung: memakai 2 kuesioner berbeda")
+    unavailable = by_testid(page, "ikm-unavailable")
+    assert unavailable.startswith("IKM dan mutu tidak dapat dihitung: memakai 2 kuesioner berbeda")
     agencies = by_testid(page, "agency-table")
     assert "Kecamatan Uji termasuk 1 Kelurahan 2 " in agencies
     assert "tidak dapat dihitung: memakai 2 kuesioner berbeda" in agencies
@@ -141,8 +142,8 @@ def test_mixed_questionnaires_and_unanswered_elements_read_tidak_dapat_dihitung(
     # The agency's own dashboard shows both questionnaires' groups and the answered elements of Dinas Lain.
     client = client_for(world.region_admin)
     agency = client.get(reverse("reports:agency_dashboard", args=[world.agency.code]), {"period": "2026-Q2"})
-    assert "IKM tidak dapat dihitung: memakai 2 kuesioner berbeda" in text(agency.content.decode())
+    assert "IKM dan mutu tidak dapat dihitung: memakai 2 kuesioner berbeda" in text(agency.content.decode())
     dinas = client.get(reverse("reports:agency_dashboard", args=[world.other_agency.code]), {"period": "2026-Q2"})
     dinas = dinas.content.decode()
-    assert by_testid(dinas, "ikm-unavailable") == "IKM tidak dapat dihitung: U9 belum ada jawaban."
+    assert by_testid(dinas, "ikm-unavailable") == "IKM dan mutu tidak dapat dihitung: U9 belum ada jawaban."
     assert by_testid(dinas, "element-U1").endswith("1 4,000 100,00 A")
