@@ -342,7 +342,8 @@ def _dashboard(request, scope: Scope):
     else:
         adequacy = unit_adequacy(unit_ids=scope.unit_ids, period=period, units=figures)
         if scope.kind == "region":
-            roots, units = tree.top_level(), [unit for agency in tree.top_level() for unit in tree.units_under(agency.id)]
+            roots = tree.top_level()
+            units = [unit for agency in roots for unit in tree.units_under(agency.id)]
         else:
             roots = [tree.agencies[child] for child in tree.children.get(scope.obj.id, [])]
             units = tree.units_under(scope.obj.id)

@@ -154,7 +154,7 @@ def recalculated(content: bytes, workbook, tmp_path) -> Decimal:
     path.write_bytes(content)
     check = workbook.worksheets[1]
     cell = next(row[1] for row in check.iter_rows() if row[0].value == "IKM konversi (dibulatkan 2 desimal)")
-    assert str(cell.value).startswith("=ROUND(")
+    assert str(cell.value).startswith("=") and "ROUND(" in str(cell.value)
     solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
     key = next(key for key in solution if key.upper().endswith(f"{check.title.upper()}'!{cell.coordinate}"))
     return Decimal(str(solution[key].value[0][0])).quantize(Decimal("0.01"))

@@ -49,8 +49,8 @@ def test_the_region_dashboard_and_the_recap_show_the_same_agency_figures(page, l
         text = " ".join(table_page.extract_text().split())
         table_page.to_image(resolution=110).save(str(target(tmp_path, "doc-recap-region.png")))
     # "N Dinas Kesehatan – – respondents ikm converted grade performance rank" (no pooled minimum)
-    found = re.search(r"\d+ Dinas Kesehatan – – ([\d.]+) [\d,]+ (\d+,\d{2}) [A-D] (?:Sangat |Kurang |Tidak )?Baik (\d+)",
-                      text)
+    found = re.search(r"\d+ Dinas Kesehatan – – ([\d.]+) [\d,]+ (\d+,\d{2}) [A-D] "
+                      r"(?:Sangat |Kurang |Tidak )?Baik (\d+)", text)
     assert found, text[:1500]
     assert found.groups() == (respondents, converted, rank)
 
