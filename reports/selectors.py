@@ -522,14 +522,6 @@ def scores_change(*, current: Scores | None, previous: Scores | None) -> Change 
                   significant=significant)
 
 
-def scores_rank(scores: Mapping) -> dict:
-    """Ranks (1 = highest converted IKM; equal values share a rank) of the keys whose scores have an IKM."""
-    converted = {key: found.result.ikm_converted for key, found in scores.items()
-                 if found is not None and found.result is not None}
-    ordered = sorted(converted.values(), reverse=True)
-    return {key: ordered.index(value) + 1 for key, value in converted.items()}
-
-
 def respondents_today(*, unit_ids, service_id=None, channel=None) -> int:
     today = timezone.localdate()
     by_day = respondents_by_day(unit_ids=unit_ids, period=Period.custom(today, today), service_id=service_id,

@@ -36,7 +36,7 @@ from reports.selectors import (
     Scores, answers_of, follow_up_plans_of, follow_up_review, pooled_scores, questionnaire_changes,
     respondent_profile_items, respondents_by_channel, respondents_by_day, respondents_by_service_named,
     respondents_today, sample_for, scores_by_quarter, scores_by_unit, scores_change, scores_in_order_of_use,
-    scores_interval, scores_rank, suggestions_search,
+    scores_interval, suggestions_search,
 )
 from reports.services import follow_up_plan_create, follow_up_plan_update
 from surveys.models import Channel
@@ -331,7 +331,7 @@ def _dashboard(request, scope: Scope):
     }
     if scope.kind == "unit":
         region_units = ServiceUnit.objects.filter(agency__region=scope.region).values_list("id", flat=True)
-        ranks = scores_rank(scores_by_unit(unit_ids=region_units, period=period))
+        ranks = figure_rank(unit_figures(unit_ids=region_units, period=period))  # as the region table ranks
         context.update({
             "sample": sample_for(unit_ids=scope.unit_ids, period=period, respondents=respondents),
             "rank": ranks.get(scope.obj.id), "ranked": len(ranks),
