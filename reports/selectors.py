@@ -479,7 +479,7 @@ def scores_merge(scores: Iterable[Scores]) -> list[Scores]:
             total = merged.value_counts.setdefault(element_id, [0, 0, 0, 0])
             for index, value in enumerate(counts):
                 total[index] += value
-    return sorted(pooled.values(), key=lambda merged: -merged.respondents)
+    return sorted(pooled.values(), key=lambda merged: (-merged.respondents, merged.questionnaire.id))
 
 
 def scores_by_quarter(*, unit_ids, quarters: list[Period], questionnaire_id: int, service_id=None,
@@ -540,14 +540,6 @@ def scores_change(*, current: Scores | None, previous: Scores | None) -> Change 
                                         current.questionnaire.rules)
     return Change(previous=before.ikm_converted, delta=now.ikm_converted - before.ikm_converted,
                   significant=significant)
-
-
-def scores_rank(scores: Mapping) -> dict:
-    """Ranks (1 = highest converted IKM; equal values share a rank) of the keys whose scores have an IKM."""
-    converted = {key: found.result.ikm_converted for key, found in scores.items()
-                 if found is not None and found.result is not None}
-    ordered = sorted(converted.values(), reverse=True)
-    return {key: ordered.index(value) + 1 for key, value in converted.items()}
 
 
 def respondents_today(*, unit_ids, service_id=None, channel=None) -> int:

@@ -29,12 +29,14 @@ from reports.forms import CUSTOM, Filters, FollowUpPlanForm, filters_read, perio
 from reports.ikm import round_half_up
 from reports.models import FollowUpPlan
 from reports.periods import Period
+from reports.aggregates import (
+    Adequacy, AgencyTree, agency_figures, agency_tree, figure_pool, figure_rank, unit_adequacy, unit_figures,
+)
 from reports.selectors import (
-    Scores, answers_of, assisted_share, follow_up_plans_of, follow_up_review, pooled_scores, population_by_unit,
+    Scores, answers_of, assisted_share, follow_up_plans_of, follow_up_review, pooled_scores, questionnaire_changes,
     respondent_profile_items, respondents_by_channel, respondents_by_day, respondents_by_service_named,
-    questionnaire_changes, respondents_today, sample_for, sample_pooled, samples_by_unit, scores_by_quarter,
-    scores_by_unit, scores_change, scores_in_order_of_use, scores_interval, scores_merge, scores_rank,
-    suggestions_search,
+    respondents_today, sample_for, scores_by_quarter, scores_by_unit, scores_change, scores_in_order_of_use,
+    scores_interval, suggestions_search,
 )
 from reports.services import follow_up_plan_create, follow_up_plan_update
 from surveys.models import Channel
@@ -203,54 +205,38 @@ def _profile_charts(scope: Scope, filters: Filters) -> list[dict]:
     ]
 
 
-def _ranked_row(*, name: str, url: str, scores: Scores | None, sample, rank: int | None, **extra) -> dict:
-    result = scores.result if scores else None
-    return {"name": name, "url": url, "respondents": scores.respondents if scores else 0, "sample": sample,
-            "result": result, "ikm": result.ikm_converted if result else None, "rank": rank, **extra}
+def _ranked_row(*, name: str, url: str, figure, rank: int | None, **extra) -> dict:
+    result = figure.result
+    return {"name": name, "url": url, "respondents": figure.respondents, "result": result,
+            "ikm": result.ikm_converted if result else None, "rank": rank, "reason": figure.unavailable_reason,
+            "depth": 0, **extra}
 
 
-def _unit_rows(scope: Scope, filters: Filters, per_unit: dict[int, Scores]) -> list[dict]:
-    samples = samples_by_unit(unit_ids=scope.unit_ids, period=filters.period,
-                              respondents={unit_id: scores.respondents for unit_id, scores in per_unit.items()})
-    ranks = scores_rank(per_unit)
-    units = ServiceUnit.objects.filter(id__in=scope.unit_ids).select_related("agency").order_by("agency__name", "name")
+def _unit_rows(tree: AgencyTree, units: list[ServiceUnit], figures: dict, adequacy: Adequacy) -> list[dict]:
+    """Units rank among units."""
+    ranks = figure_rank(figures)
     return [_ranked_row(name=unit.name, url=reverse("reports:unit_dashboard", args=[unit.code]),
-                        scores=per_unit.get(unit.id), sample=samples[unit.id], rank=ranks.get(unit.id),
-                        agency=unit.agency.name, code=unit.code) for unit in units]
+                        figure=figures[unit.id], sample=adequacy.samples[unit.id], rank=ranks.get(unit.id),
+                        agency=tree.agencies[unit.agency_id].name, code=unit.code) for unit in units]
 
 
-def _agency_rows(scope: Scope, filters: Filters, per_unit: dict[int, Scores]) -> list[dict]:
-    """Each agency of the region pooled over its units and its sub-agencies' units, as its dashboard does."""
-    populations = population_by_unit(unit_ids=scope.unit_ids, period=filters.period)
-    agencies = list(Agency.objects.filter(region=scope.region).select_related("parent").order_by("name"))
-    children, own_units = {}, {}
-    for agency in agencies:
-        children.setdefault(agency.parent_id, []).append(agency.id)
-    for unit_id, agency_id in ServiceUnit.objects.filter(id__in=scope.unit_ids).values_list("id", "agency_id"):
-        own_units.setdefault(agency_id, []).append(unit_id)
+def _agency_rows(tree: AgencyTree, roots: list[Agency], figures: dict, adequacy: Adequacy, sort: str,
+                 *, ranked: bool) -> list[dict]:
+    """The roots (ranked among themselves when `ranked`), each followed by the agencies below it, indented and
+    never ranked against their parent."""
+    ranks = figure_rank({agency.id: figures[agency.id] for agency in roots}) if ranked else {}
 
-    def subtree_units(agency_id: int) -> list[int]:
-        found = list(own_units.get(agency_id, []))
-        for child in children.get(agency_id, []):
-            found += subtree_units(child)
-        return found
+    def row(agency: Agency, *, rank=None, depth=0) -> dict:
+        units = [unit.id for unit in tree.units_under(agency.id)]
+        return _ranked_row(name=agency.name, url=reverse("reports:agency_dashboard", args=[agency.code]),
+                           figure=figures[agency.id], rank=rank, includes=tree.includes(agency.id),
+                           adequacy=adequacy.part(units), depth=depth, unit_count=len(units), id=agency.id)
 
-    pooled, samples, mixed = {}, {}, {}
-    for agency in agencies:
-        unit_ids = subtree_units(agency.id)
-        merged = scores_merge(per_unit[unit_id] for unit_id in unit_ids if unit_id in per_unit)
-        pooled[agency.id] = merged[0] if merged else None
-        mixed[agency.id] = len(merged) > 1
-        samples[agency.id] = sample_pooled(unit_ids=unit_ids, populations=populations,
-                                           respondents=sum(scores.respondents for scores in merged))
-    ranks = scores_rank(pooled)
     rows = []
-    for agency in agencies:
-        row = _ranked_row(name=agency.name, url=reverse("reports:agency_dashboard", args=[agency.code]),
-                          scores=pooled[agency.id], sample=samples[agency.id], rank=ranks.get(agency.id),
-                          mixed=mixed[agency.id], parent=agency.parent.name if agency.parent_id else "")
-        row["respondents"] = samples[agency.id].respondents  # every questionnaire's, not only the ranked one's
-        rows.append(row)
+    for top in _sorted([row(agency, rank=ranks.get(agency.id)) for agency in roots], sort):
+        rows.append(top)
+        agency = tree.agencies[top["id"]]
+        rows += [row(child, depth=tree.depth(child.id) - tree.depth(agency.id)) for child in tree.below(agency.id)]
     return rows
 
 
@@ -297,10 +283,18 @@ def _dashboard(request, scope: Scope):
     period = filters.period
     narrowing = {"service_id": filters.service_id, "channel": filters.channel or None}
     today = timezone.localdate()
-    # One result per questionnaire (a unit that changed questionnaire within the period has two), in the order they
-    # were first answered; the headline shows the one most respondents answered.
-    groups = scores_in_order_of_use(unit_ids=scope.unit_ids, period=period, **narrowing)
-    main = max(groups, key=lambda scores: scores.respondents) if groups else None
+    if scope.kind == "unit":
+        # One result per questionnaire (a unit that changed questionnaire within the period has two), in the order
+        # they were first answered; the headline shows the one most respondents answered.
+        groups = scores_in_order_of_use(unit_ids=scope.unit_ids, period=period, **narrowing)
+        main = max(groups, key=lambda scores: scores.respondents) if groups else None
+        unavailable = main.unavailable_reason if main else _("belum ada responden")
+    else:
+        # An agency or a region: the one definition of reports.aggregates, per unit then pooled.
+        tree = agency_tree(scope.region)
+        figures = unit_figures(unit_ids=scope.unit_ids, period=period, **narrowing)
+        figure = figure_pool(figures.values())
+        groups, main, unavailable = figure.groups, figure.scores, figure.unavailable_reason
     questionnaire = main.questionnaire if main else (scope.obj.questionnaire if scope.kind == "unit" else None)
     previous = next((scores for scores in pooled_scores(unit_ids=scope.unit_ids, period=period.previous(), **narrowing)
                      if questionnaire and scores.questionnaire.id == questionnaire.id), None)
@@ -316,14 +310,13 @@ def _dashboard(request, scope: Scope):
         "services": _services_of(scope), "channels": Channel.choices,
         "groups": [_group_context(scores, title=_("Nilai per unsur (NRR × 25)") + f" · {where}")
                    for scores in groups],
-        "main": main, "result": main.result if main else None,
+        "main": main, "result": main.result if main else None, "unavailable": unavailable,
         # A region lists its units' changes in the units' own dashboards, not as a list over the whole region.
         "questionnaire_changes": questionnaire_changes(unit_ids=scope.unit_ids, period=period, **narrowing)
         if scope.kind != "region" else [],
         "interval": scores_interval(main), "change": scores_change(current=main, previous=previous),
         "previous_period": period.previous(),
         "respondents": respondents,
-        "sample": sample_for(unit_ids=scope.unit_ids, period=period, respondents=respondents),
         "today_count": respondents_today(unit_ids=scope.unit_ids, **narrowing),
         "trend": _trend(scope, filters, questionnaire),
         "profile_charts": _profile_charts(scope, filters),
@@ -339,20 +332,30 @@ def _dashboard(request, scope: Scope):
     }
     if scope.kind == "unit":
         region_units = ServiceUnit.objects.filter(agency__region=scope.region).values_list("id", flat=True)
-        ranks = scores_rank(scores_by_unit(unit_ids=region_units, period=period))
+        ranks = figure_rank(unit_figures(unit_ids=region_units, period=period))  # as the region table ranks
         context.update({
+            "sample": sample_for(unit_ids=scope.unit_ids, period=period, respondents=respondents),
             "rank": ranks.get(scope.obj.id), "ranked": len(ranks),
             "reviews": follow_up_review(unit=scope.obj, period=period),
             "plan_count": follow_up_plans_of(unit_ids=scope.unit_ids, period=period).count(),
             "monev": monev_unit_status(unit=scope.obj, year=period.end.year),
         })
     else:
-        per_unit = scores_by_unit(unit_ids=scope.unit_ids, period=period, **narrowing)
-        unit_rows = _unit_rows(scope, filters, per_unit)
-        context["unit_rows"] = _sorted(unit_rows, sort)
-        context["units_sampled"] = {"met": sum(1 for row in unit_rows if row["sample"].met), "total": len(unit_rows)}
-    if scope.kind == "region":
-        context["agency_rows"] = _sorted(_agency_rows(scope, filters, per_unit), sort)
+        adequacy = unit_adequacy(unit_ids=scope.unit_ids, period=period, units=figures)
+        if scope.kind == "region":
+            roots = tree.top_level()
+            units = [unit for agency in roots for unit in tree.units_under(agency.id)]
+        else:
+            roots = [tree.agencies[child] for child in tree.children.get(scope.obj.id, [])]
+            units = tree.units_under(scope.obj.id)
+        units = sorted(units, key=lambda unit: (tree.agencies[unit.agency_id].name, unit.name))
+        context.update({
+            "adequacy": adequacy, "includes": tree.includes(scope.obj.id) if scope.kind == "agency" else "",
+            "short_units": [(unit, adequacy.samples[unit.id]) for unit in units if unit.id in adequacy.short],
+            "unit_rows": _sorted(_unit_rows(tree, units, figures, adequacy), sort),
+            "agency_rows": _agency_rows(tree, roots, agency_figures(tree, figures), adequacy, sort,
+                                        ranked=scope.kind == "region"),
+        })
     return render(request, "reports/dashboard.html", context)
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import Population
-from tests.dashboard_helpers import by_testid, client_for
+from tests.dashboard_helpers import by_testid, client_for, text
 from tests.factories import local, submit
 
 pytestmark = pytest.mark.django_db
@@ -52,10 +52,11 @@ def test_it_ranks_every_unit_of_the_region_and_no_other(scored):
 def test_it_pools_each_agency_with_the_agencies_below_it(scored):
     table = by_testid(region_page(scored), "agency-table")
 
-    # Kecamatan Uji pools its own unit (4s) with its Kelurahan's (3s): 87.50, equal to Dinas Lain.
-    assert "1 Kecamatan Uji 2" in table and "87,50" in table
-    assert "1 Dinas Lain 2" in table
-    assert "3 Kelurahan Uji di bawah Kecamatan Uji 1" in table
+    # Kecamatan Uji pools its own unit (4s) with its Kelurahan's (3s): 87.50, equal to Dinas Lain, and says so.
+    assert "1 Kecamatan Uji termasuk 1 Kelurahan 2 0/2 unit memenuhi belum 87,50 B Baik" in table
+    assert "1 Dinas Lain 2 1/1 unit memenuhi terpenuhi 87,50" in table
+    # The Kelurahan follows its parent, indented and without a rank of its own.
+    assert table.endswith("B Baik – ↳ Kelurahan Uji 1 0/1 unit memenuhi belum 75,00 C Kurang Baik")
     assert "Dinas Jauh" not in table
 
 
@@ -89,7 +90,14 @@ def test_it_links_down_to_each_agency_and_unit_keeping_the_period(scored):
 def test_it_counts_the_units_that_meet_their_own_sample(scored):
     sampled = by_testid(region_page(scored), "units-sampled")
 
-    assert sampled == "1 dari 3 unit layanan memenuhi sampel minimalnya sendiri."
+    assert sampled == "1 dari 3 unit memenuhi sampel minimal"
+    Population.objects.create(unit=scored.unit, year=2026, quarter=2, service_users=100)
+    page = region_page(scored)
+    short = by_testid(page, "units-short")
+    assert short == "1 unit belum mencapai sampel minimalnya Loket Kecamatan: 1 dari minimal 80"
+    assert "1 unit belum mengisi populasi" in page
+    # No pooled minimum over the region is shown as if it were met.
+    assert "Jumlah sampel terpenuhi" not in page and "Krejcie-Morgan," not in page
 
 
 def test_it_shows_the_units_rank_in_the_region_on_its_dashboard(scored):
@@ -98,3 +106,44 @@ def test_it_shows_the_units_rank_in_the_region_on_its_dashboard(scored):
 
     assert by_testid(page.content.decode(), "rank") == "1"
     assert "dari 3 unit di Kota Uji" in page.content.decode()
+
+
+def test_document_links_carry_the_period_and_declare_the_filters_they_cannot_carry(scored):
+    agency_page = client_for(scored.region_admin).get(
+        reverse("reports:agency_dashboard", args=[scored.agency.code]),
+        {"period": "2026-04-01..2026-05-31", "channel": "kiosk"}).content.decode()
+    links = by_testid(agency_page, "documents-unfiltered")
+    assert "filter layanan/saluran dasbor ini tidak ikut ke dokumen" in links
+    laporan = re.search(r'<a href="([^"]+)">Laporan Hasil SKM \(PDF\) <span class="small">\(([^)]+)\)', agency_page)
+    assert laporan.group(1).endswith("?period=2026-04-01..2026-05-31")  # the date range is carried
+    assert laporan.group(2) == "semua layanan dan saluran, tanpa filter"
+    assert "Angka perangkat daerah ini gabungan seluruh unitnya, termasuk 1 Kelurahan." in text(agency_page)
+    plain = region_page(scored)
+    assert "tanpa filter" not in plain and "documents-unfiltered" not in plain
+
+
+def test_mixed_questionnaires_and_unanswered_elements_read_tidak_dapat_dihitung(world):
+    from surveys.models import Questionnaire
+
+    submit(world.unit, world.service, [4] * 9, answered_at=local(2026, 5, 4))
+    world.sub_unit.questionnaire = Questionnaire.objects.get(code="kepmenpan-25-2004")
+    world.sub_unit.save()
+    submit(world.sub_unit, world.sub_unit.services.get(), [3] * 14, answered_at=local(2026, 5, 4))
+    submit(world.other_unit, world.other_unit.services.get(), [4] * 8 + [None], answered_at=local(2026, 5, 4),
+           channel="paper")
+    page = region_page(world)
+    unavailable = by_testid(page, "ikm-unavailable")
+    assert unavailable.startswith("IKM dan mutu tidak dapat dihitung: memakai 2 kuesioner berbeda")
+    agencies = by_testid(page, "agency-table")
+    assert "Kecamatan Uji termasuk 1 Kelurahan 2 " in agencies
+    assert "tidak dapat dihitung: memakai 2 kuesioner berbeda" in agencies
+    assert "Dinas Lain 1 1/1" not in agencies  # no population, so not met
+    assert "– Dinas Lain 1 0/1 unit memenuhi belum – tidak dapat dihitung: U9 belum ada jawaban" in agencies
+    # The agency's own dashboard shows both questionnaires' groups and the answered elements of Dinas Lain.
+    client = client_for(world.region_admin)
+    agency = client.get(reverse("reports:agency_dashboard", args=[world.agency.code]), {"period": "2026-Q2"})
+    assert "IKM dan mutu tidak dapat dihitung: memakai 2 kuesioner berbeda" in text(agency.content.decode())
+    dinas = client.get(reverse("reports:agency_dashboard", args=[world.other_agency.code]), {"period": "2026-Q2"})
+    dinas = dinas.content.decode()
+    assert by_testid(dinas, "ikm-unavailable") == "IKM dan mutu tidak dapat dihitung: U9 belum ada jawaban."
+    assert by_testid(dinas, "element-U1").endswith("1 4,000 100,00 A")

@@ -110,6 +110,22 @@ def test_an_agency_report_pools_its_units(world):
     assert "IKM per unit layanan" in text
 
 
+def test_an_agency_report_samples_each_unit_from_its_own_population(world):
+    from agencies.models import Population
+
+    submit_example(world.unit, world.service, "E3-blanks")
+    submit(world.sub_unit, world.sub_unit.services.get(), [4] * 9, answered_at=local(2026, 8, 1))
+    Population.objects.create(unit=world.unit, year=2026, quarter=3, service_users=100)  # needs 80
+    Population.objects.create(unit=world.sub_unit, year=2026, quarter=3, service_users=1)  # needs 1
+    scope = DocumentScope.for_agency(world.agency, user=world.agency_admin)
+    text = flat(pdf_text(laporan_pdf(scope=scope, period=Q3))[0])
+    assert "1 dari 2 unit memenuhi sampel minimal" in text
+    assert "Kecamatan Uji (termasuk 1 Kelurahan)" in text  # the document says what the agency's figures include
+    assert "Loket Kecamatan 100 80 4 belum" in text and "Loket Kelurahan 1 1 1 ya" in text
+    assert "101" not in text  # no pooled population, nor a pooled minimum shown as met
+    assert "Jumlah responden telah memenuhi sampel minimal" not in text
+
+
 def test_the_download_is_scoped(client, world):
     submit_example(world.unit, world.service, "E1-all-four")
     for name, kwargs in (("unit-laporan", {"unit_code": "loket-kecamatan"}),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Region, ServiceUnit
 from agencies.selectors import agency_descendant_ids, units_for_user
+from reports.aggregates import agency_tree
 from reports.ikm import round_half_up
 from reports.periods import MONTHS_ID, Period
 from reports.selectors import QuestionnaireChange, Scores, scores_in_order_of_use
@@ -54,6 +55,7 @@ class DocumentScope:
     agency: Agency
     unit: ServiceUnit | None
     unit_ids: tuple[int, ...]
+    includes: str = ""  # an agency's sub-agencies, as reports.aggregates words them ("termasuk 2 Puskesmas")
 
     @property
     def kind(self) -> str:
@@ -65,7 +67,10 @@ class DocumentScope:
 
     @property
     def name(self) -> str:
-        return self.unit.name if self.unit else self.agency.name
+        """The unit, or the agency with what its figures include: "Dinas Kesehatan (termasuk 2 Puskesmas)"."""
+        if self.unit:
+            return self.unit.name
+        return f"{self.agency.name} ({self.includes})" if self.includes else self.agency.name
 
     @property
     def address(self) -> str:
@@ -86,7 +91,8 @@ class DocumentScope:
         """The agency's units (sub-agencies included) that the user may see."""
         unit_ids = (units_for_user(user).filter(agency_id__in=agency_descendant_ids({agency.id}))
                     .order_by("id").values_list("id", flat=True))
-        return cls(region=agency.region, agency=agency, unit=None, unit_ids=tuple(unit_ids))
+        return cls(region=agency.region, agency=agency, unit=None, unit_ids=tuple(unit_ids),
+                   includes=agency_tree(agency.region).includes(agency.id))
 
 
 class PdfUnavailable(RuntimeError):

@@ -11,6 +11,7 @@ from reports.documents.common import (
     scores_for_scope, scores_of_questionnaire,
 )
 from reports.documents.plans import plans_for
+from reports.aggregates import unit_adequacy, unit_figures
 from reports.periods import Period
 from reports.selectors import (
     Sample, Scores, assisted_share, questionnaire_changes, respondent_profile_items, respondents_by_channel,
@@ -39,6 +40,16 @@ def sample_summary(sample: Sample) -> dict:
     return {"known": sample.required is not None, "population": count(sample.population),
             "required": count(sample.required), "achieved": count(sample.respondents), "enough": sample.met,
             "required_value": sample.required}
+
+
+def agency_adequacy(*, scope: DocumentScope, period: Period) -> dict:
+    """An agency samples each unit from its own population (reports.aggregates): never a pooled minimum."""
+    units = unit_figures(unit_ids=scope.unit_ids, period=period)
+    adequacy = unit_adequacy(unit_ids=scope.unit_ids, period=period, units=units)
+    names = dict(ServiceUnit.objects.filter(id__in=scope.unit_ids).values_list("id", "name"))
+    rows = sorted(({"name": names[unit_id], **sample_summary(sample)} for unit_id, sample in adequacy.samples.items()),
+                  key=lambda row: row["name"])
+    return {"text": adequacy.text, "rows": rows, "short": len(adequacy.short)}
 
 
 def profile_tables(*, unit_ids, period: Period, respondents: int) -> list[dict]:
@@ -130,6 +141,7 @@ def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
         "period_range": f"{date_text(period.start)} s.d. {date_text(period.end)}",
         "respondents": count(respondents),
         "sample": sample_summary(sample_for(unit_ids=scope.unit_ids, period=period, respondents=respondents)),
+        "adequacy": agency_adequacy(scope=scope, period=period) if scope.kind == "agency" else None,
         "channels": channel_rows(unit_ids=scope.unit_ids, period=period, respondents=respondents),
         "assisted": assisted_row(unit_ids=scope.unit_ids, period=period, respondents=respondents),
         "services": service_rows(scope=scope, period=period, respondents=respondents),

@@ -1,6 +1,9 @@
 """The regional recap for Bagian Organisasi: every agency and unit of a region for a period, with sample,
 IKM, grade, rank and change against the previous period; the region-wide IKM from pooled element sums;
-units below grade B and units whose sample is too small. Excel and PDF."""
+units below grade B and units whose sample is too small. Excel and PDF.
+
+Its figures are those of reports.aggregates, as on the region dashboard: a perangkat daerah pools its units and
+every agency below it (listed indented after it, unranked); units rank among units."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from typing import BinaryIO
 from django.utils import timezone
 from openpyxl import Workbook
 
-from agencies.models import Agency, Region, ServiceUnit
+from agencies.models import Region
 from reports.documents import charts
 from reports.documents.common import (
     change, count, date_text, element_rows, render_pdf, result_summary,
@@ -18,72 +21,94 @@ from reports.documents.common import (
 from reports.documents.workbooks import HEADER_FILL, sheet_cell
 from reports.ikm import GRADE_C, GRADE_D
 from reports.periods import Period
-from reports.selectors import (
-    Sample, Scores, pooled_scores, samples_by_unit, scores_by_unit, scores_merge, scores_rank,
+from reports.aggregates import (
+    Adequacy, Figure, agency_figures, agency_tree, figure_pool, figure_rank, unit_adequacy, unit_figures,
 )
+from reports.selectors import Sample
 
 Progress = Callable[[int], None]
 BELOW_B = (GRADE_C.letter, GRADE_D.letter)
 
 
-def _row(*, level: str, name: str, agency: str, scores: Scores | None, previous: Scores | None,
-         sample: Sample, rank: int | None) -> dict:
-    summary = result_summary(scores)
+UNAVAILABLE = "tidak dapat dihitung"
+
+
+def _summary(figure: Figure) -> dict:
+    """A figure's headline as the recap prints it; without an IKM, "tidak dapat dihitung" and the reason."""
+    summary = result_summary(figure.scores)
+    summary.update(respondents=count(figure.respondents), respondent_count=figure.respondents,
+                   reason=figure.unavailable_reason or "")
+    if not summary["has_result"]:
+        summary["performance"] = UNAVAILABLE
+    return summary
+
+
+def _row(*, level: str, name: str, agency: str, figure: Figure, previous: Figure | None, rank: int | None,
+         sample: Sample | None = None, adequacy: Adequacy | None = None, includes: str = "") -> dict:
+    """One recap row: a unit against its own sample, or an agency with how many of its units meet theirs."""
+    summary = _summary(figure)
     before = previous.result.ikm_converted if previous and previous.result else None
-    same_questionnaire = not (scores and previous) or scores.questionnaire.id == previous.questionnaire.id
+    same_questionnaire = (figure.scores and previous and previous.scores
+                          and figure.scores.questionnaire.id == previous.scores.questionnaire.id)
+    groups = []
+    if figure.mixed:  # never pooled into one IKM: each questionnaire's group on its own line
+        groups = [{"level": "group", "name": f"Kuesioner {scores.questionnaire.title}",
+                   **_summary(Figure(groups=[scores]))} for scores in figure.groups]
     return {
-        "level": level, "name": name, "agency": agency, **summary,
-        "population": count(sample.population), "required": count(sample.required),
-        "sample_met": sample.met, "population_value": sample.population, "required_value": sample.required,
+        "level": level, "name": name, "agency": agency, **summary, "includes": includes, "groups": groups,
+        "population": count(sample.population) if sample else "–",
+        "required": count(sample.required) if sample else "–",
+        "sample_met": sample.met if sample else None,
+        "population_value": sample.population if sample else None,
+        "required_value": sample.required if sample else None,
+        "adequacy": adequacy.text if adequacy else "",
         "rank": rank, "previous_value": before,
         "change": change(summary["converted_value"], before) if same_questionnaire else None,
     }
 
 
 def recap_data(*, region: Region, period: Period, progress: Progress | None = None) -> dict:
-    """Everything the recap shows, read from the tallies in a handful of grouped queries."""
-    agencies = list(Agency.objects.filter(region=region).order_by("name"))
-    units = list(ServiceUnit.objects.filter(agency__region=region).select_related("agency")
-                 .order_by("agency__name", "name"))
-    unit_ids = [unit.id for unit in units]
-    current = scores_by_unit(unit_ids=unit_ids, period=period)
-    previous = scores_by_unit(unit_ids=unit_ids, period=period.previous())
+    """Everything the recap shows, from the figures of reports.aggregates (the dashboards' own): a handful of
+    grouped queries on the tallies."""
+    tree = agency_tree(region)
+    unit_ids = [unit.id for units in tree.own_units.values() for unit in units]
+    current = unit_figures(unit_ids=unit_ids, period=period)
+    previous = unit_figures(unit_ids=unit_ids, period=period.previous())
     if progress:
         progress(30)
-    samples = samples_by_unit(unit_ids=unit_ids, period=period,
-                              respondents={unit_id: found.respondents for unit_id, found in current.items()})
-    unit_ranks = scores_rank({unit.id: current.get(unit.id) for unit in units})
-    units_of = {agency.id: [unit for unit in units if unit.agency_id == agency.id] for agency in agencies}
-
-    def merged(found: dict, agency: Agency) -> Scores | None:
-        parts = scores_merge(found[unit.id] for unit in units_of[agency.id] if unit.id in found)
-        return parts[0] if parts else None
-
-    agency_current = {agency.id: merged(current, agency) for agency in agencies}
-    agency_previous = {agency.id: merged(previous, agency) for agency in agencies}
-    agency_ranks = scores_rank(agency_current)
+    adequacy = unit_adequacy(unit_ids=unit_ids, period=period, units=current)
+    unit_ranks = figure_rank(current)
+    agency_current, agency_previous = agency_figures(tree, current), agency_figures(tree, previous)
+    roots = tree.top_level()
+    agency_ranks = figure_rank({agency.id: agency_current[agency.id] for agency in roots})
     if progress:
         progress(60)
-    sections = []
-    for agency in agencies:
-        agency_units = units_of[agency.id]
-        achieved = sum(samples[unit.id].respondents for unit in agency_units)
-        known = [samples[unit.id] for unit in agency_units]
-        population = (sum(sample.population for sample in known)
-                      if known and all(sample.population is not None for sample in known) else None)
-        required = sum(sample.required for sample in known) if population is not None else None
-        agency_row = _row(level="agency", name=agency.name, agency=agency.name, scores=agency_current[agency.id],
-                          previous=agency_previous[agency.id], rank=agency_ranks.get(agency.id),
-                          sample=Sample(respondents=achieved, population=population, required=required))
-        unit_rows = [_row(level="unit", name=unit.name, agency=agency.name, scores=current.get(unit.id),
-                          previous=previous.get(unit.id), sample=samples[unit.id], rank=unit_ranks.get(unit.id))
-                     for unit in agency_units]
-        sections.append({"agency": agency_row, "units": unit_rows})
-    all_units = [row for section in sections for row in section["units"]]
-    region_groups = []
-    for scores in pooled_scores(unit_ids=unit_ids, period=period):
-        region_groups.append({"questionnaire": scores.questionnaire, "summary": result_summary(scores),
-                              "elements": element_rows(scores)})
+
+    def agency_row(agency, *, level: str, rank=None) -> dict:
+        under = [unit.id for unit in tree.units_under(agency.id)]
+        return _row(level=level, name=agency.name, agency=agency.name, figure=agency_current[agency.id],
+                    previous=agency_previous[agency.id], rank=rank, adequacy=adequacy.part(under),
+                    includes=tree.includes(agency.id))
+
+    def unit_rows(agency, *, deep: bool = False) -> list[dict]:
+        return [{**_row(level="unit", name=unit.name, agency=agency.name, figure=current[unit.id],
+                        previous=previous[unit.id], sample=adequacy.samples[unit.id], rank=unit_ranks.get(unit.id)),
+                 "deep": deep} for unit in tree.own_units.get(agency.id, [])]
+
+    rows, all_units = [], []
+    for number, agency in enumerate(roots, 1):
+        rows.append({**agency_row(agency, level="agency", rank=agency_ranks.get(agency.id)), "number": number})
+        own = unit_rows(agency)
+        rows += own
+        all_units += own
+        for sub in tree.below(agency.id):
+            rows.append(agency_row(sub, level="sub"))
+            own = unit_rows(sub, deep=True)
+            rows += own
+            all_units += own
+    region_figure = figure_pool(current.values())
+    region_groups = [{"questionnaire": scores.questionnaire, "summary": _summary(Figure(groups=[scores])),
+                      "elements": element_rows(scores)} for scores in region_figure.groups]
     ranked = sorted((row for row in all_units if row["converted_value"] is not None),
                     key=lambda row: (row["rank"], row["name"]))
     regulation = region_groups[0]["questionnaire"].rules if region_groups else None
@@ -91,7 +116,8 @@ def recap_data(*, region: Region, period: Period, progress: Progress | None = No
         progress(80)
     return {
         "title": "Rekapitulasi Hasil Survei Kepuasan Masyarakat", "region": region, "period": period,
-        "previous": period.previous(), "sections": sections, "region_groups": region_groups,
+        "previous": period.previous(), "rows": rows, "region_groups": region_groups,
+        "region_summary": _summary(region_figure), "adequacy": adequacy.text,
         "ranked": ranked,
         "below_b": [row for row in ranked if row["letter"] in BELOW_B],
         "too_small": [row for row in all_units if row["sample_met"] is False],
@@ -117,23 +143,34 @@ def recap_xlsx_write(*, region: Region, period: Period, out: BinaryIO, progress:
     sheet.append([])
     sheet.append([sheet_cell(sheet, header, bold=True, fill=HEADER_FILL) for header in RECAP_HEADERS])
 
-    def values(row: dict, number_text) -> list:
-        met = {True: "ya", False: "tidak", None: "-"}[row["sample_met"]]
+    def values(row: dict) -> list:
+        if row["level"] == "unit":
+            met = {True: "ya", False: "tidak", None: "-"}[row["sample_met"]]
+        else:
+            met = row.get("adequacy", "")
         has = row["has_result"]
-        name = row["name"] if row["level"] == "agency" else f"    {row['name']}"
-        return [number_text, sheet_cell(sheet, name, bold=row["level"] == "agency"),
-                row["population_value"], row["required_value"], row["respondent_count"], sheet_cell(sheet, met),
+        indent = {"agency": "", "sub": "  ", "unit": "    ", "group": "      "}[row["level"]]
+        name = indent + row["name"] + (f" ({row['includes']})" if row.get("includes") else "")
+        return [row.get("number"), sheet_cell(sheet, name, bold=row["level"] in ("agency", "sub")),
+                row.get("population_value"), row.get("required_value"), row["respondent_count"],
+                sheet_cell(sheet, met) if row["level"] != "group" else None,
                 sheet_cell(sheet, float(row["ikm_value"]), number_format="0.000") if has else None,
                 sheet_cell(sheet, float(row["converted_value"]), number_format="0.00") if has else None,
-                sheet_cell(sheet, row["letter"] if has else ""), sheet_cell(sheet, row["performance"] if has else ""),
-                row["rank"], sheet_cell(sheet, float(row["change"]["delta"]), number_format="+0.00;-0.00;0.00")
-                if row["change"] else None]
+                sheet_cell(sheet, row["letter"] if has else ""),
+                sheet_cell(sheet, row["performance"] if has else f"{UNAVAILABLE}: {row['reason']}"),
+                row.get("rank"), sheet_cell(sheet, float(row["change"]["delta"]), number_format="+0.00;-0.00;0.00")
+                if row.get("change") else None]
 
-    for position, section in enumerate(data["sections"], 1):
-        sheet.append(values(section["agency"], position))
-        for unit_row in section["units"]:
-            sheet.append(values(unit_row, None))
+    for row in data["rows"]:
+        sheet.append(values(row))
+        for group in row["groups"]:
+            sheet.append(values(group))
     sheet.append([])
+    summary = data["region_summary"]
+    if len(data["region_groups"]) > 1:
+        sheet.append([None, sheet_cell(sheet, f"IKM {region.name} (gabungan unsur seluruh unit)", bold=True), None,
+                      None, summary["respondent_count"], None, None, None, None,
+                      sheet_cell(sheet, f"{UNAVAILABLE}: {summary['reason']}")])
     for group in data["region_groups"]:
         summary = group["summary"]
         has = summary["has_result"]
@@ -141,7 +178,9 @@ def recap_xlsx_write(*, region: Region, period: Period, out: BinaryIO, progress:
                                        bold=True), None, None, summary["respondent_count"], None,
                       sheet_cell(sheet, float(summary["ikm_value"]), number_format="0.000") if has else None,
                       sheet_cell(sheet, float(summary["converted_value"]), number_format="0.00") if has else None,
-                      sheet_cell(sheet, summary["letter"]), sheet_cell(sheet, summary["performance"])])
+                      sheet_cell(sheet, summary["letter"] if has else ""),
+                      sheet_cell(sheet, summary["performance"] if has else f"{UNAVAILABLE}: {summary['reason']}")])
+    sheet.append([None, sheet_cell(sheet, f"Sampel: {data['adequacy']}")])
     sheet.append([])
     sheet.append([None, sheet_cell(sheet, "Unit di bawah mutu B", bold=True)])
     for row in data["below_b"]:
