@@ -39,8 +39,8 @@ run: $(INSTALLED) system-check messages
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py demo_welcome --base-url http://$(HOST):$(PORT)
-	@# The task worker builds large reports in the background; it stops with the server.
-	DEBUG=1 $(PY) manage.py db_worker >var/worker.log 2>&1 & worker=$$!; \
+	@# The task worker builds large reports in the background, restarted whenever it exits; it stops with the server.
+	DEBUG=1 $(PY) manage.py supervise_worker >var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

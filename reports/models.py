@@ -126,3 +126,16 @@ class GeneratedDocument(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of each task worker (`manage.py db_worker`); /health reads the newest one."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.host}:{self.pid} {self.seen_at:%Y-%m-%d %H:%M:%S}"

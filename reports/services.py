@@ -1,10 +1,15 @@
-"""Writes of the reports app: follow-up plans (Rencana Tindak Lanjut)."""
+"""Writes of the reports app: follow-up plans (Rencana Tindak Lanjut), and the task workers' heartbeats."""
+
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from reports.models import FollowUpPlan
+from reports.models import FollowUpPlan, WorkerHeartbeat
 from reports.periods import Period
 
 
@@ -41,3 +46,17 @@ def follow_up_plan_update(*, plan: FollowUpPlan, action: str, responsible: str, 
         locked.full_clean()
         locked.save()
     return locked
+
+
+def worker_heartbeat_record(*, worker_id: str, host: str, pid: int, started_at: datetime) -> None:
+    """A task worker is alive now; rows of workers silent for a day are dropped (each start has a new id)."""
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={
+        "host": host[:255], "pid": pid, "started_at": started_at, "seen_at": now})
+    WorkerHeartbeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
+
+
+def tasks_requeue_interrupted(*, task_ids) -> int:
+    """Tasks left running when the worker lost the database wait again for a worker, instead of for ever."""
+    return DBTaskResult.objects.filter(id__in=task_ids, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.READY, started_at=None)

@@ -39,14 +39,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
-    "django_tasks",
-    "django_tasks_db",
     "agencies",
     "surveys",
     "reports",
     "monev",
     "campaigns",
     "pulse",
+    # After the apps, so reports' db_worker (it survives database outages) replaces the package's own.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,13 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Task workers (`manage.py db_worker`): how often each records that it is alive, and the longest pause between
+# two tries to reach the database during an outage.
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_RECONNECT_MAX_SECONDS = float(os.environ.get("WORKER_RECONNECT_MAX_SECONDS", "30"))
+# /health answers 503 when no worker has been seen for this long, or a task has waited this long.
+HEALTH_WORKER_SILENT_SECONDS = int(os.environ.get("HEALTH_WORKER_SILENT_SECONDS", "120"))
+HEALTH_TASK_WAIT_SECONDS = int(os.environ.get("HEALTH_TASK_WAIT_SECONDS", "600"))
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
