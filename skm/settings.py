@@ -9,6 +9,9 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Templates, static files and translations: beside the apps in a checkout, inside this package once installed
+# with `pip install .` (setup.py copies them there).
+SHARED_DIR = Path(__file__).resolve().parent if (Path(__file__).resolve().parent / "templates").is_dir() else BASE_DIR
 VAR_DIR = Path(os.environ.get("SKM_VAR_DIR", BASE_DIR / "var"))
 
 
@@ -96,7 +99,7 @@ WSGI_APPLICATION = "skm.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SHARED_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -178,13 +181,13 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [SHARED_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [SHARED_DIR / "static"]
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or None  # collected only for production
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
