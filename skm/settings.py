@@ -211,6 +211,11 @@ HEALTH_TASK_WAIT_SECONDS = int(os.environ.get("HEALTH_TASK_WAIT_SECONDS", "600")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A spreadsheet import (XLSX) is refused when its parts would unpack to more than this, before it is read: this
+# keeps one import under 100 MB of memory (tests/test_hostile_import.py measures it).
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(20 * 2**20)))
+# ... and when its text (the shared strings, all held in memory, several times their size for short ones) would.
+IMPORT_MAX_SHARED_STRINGS_BYTES = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS_BYTES", str(8 * 2**20)))
 # Largest evidence file (document or photo) a unit may attach to a monev checklist item.
 MONEV_EVIDENCE_MAX_BYTES = int(os.environ.get("MONEV_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024)))
 

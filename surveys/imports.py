@@ -13,11 +13,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -105,7 +106,8 @@ def import_file_check(*, unit, data: bytes, filename: str, now: datetime | None 
     if already:
         raise ImportRefused(_already_message(already), batch=already)
     try:
-        table = read_table(data, filename, max_rows=IMPORT_MAX_ROWS)
+        table = read_table(data, filename, max_rows=IMPORT_MAX_ROWS, max_unpacked=settings.IMPORT_MAX_UNPACKED_BYTES,
+                           max_strings_unpacked=settings.IMPORT_MAX_SHARED_STRINGS_BYTES)
     except MatrixError as error:
         raise ImportRefused(_matrix_message(error)) from error
 
@@ -174,9 +176,18 @@ def _matrix_message(error: MatrixError) -> str:
                          "Simpan sebagai .xlsx atau .csv, lalu unggah lagi."),
         "damaged": _("Berkas XLSX ini rusak dan tidak dapat dibaca. Buka di Excel, simpan ulang sebagai .xlsx, "
                      "lalu unggah lagi."),
-        "too_big_unpacked": _("Berkas XLSX ini terlalu besar setelah dibuka (atau dimampatkan secara tidak wajar), "
+        "too_big_unpacked": _("Berkas XLSX ini terlalu besar setelah dibuka: %(found)s MB, paling besar %(limit)s MB, "
                               "jadi tidak dibaca. Simpan hanya lembar data isian sebagai .xlsx baru, lalu unggah "
-                              "lagi."),
+                              "lagi.") % {"found": _megabytes(error.found), "limit": _megabytes(error.limit)},
+        "packed_too_tightly": _("Berkas XLSX ini terlalu besar setelah dibuka (atau dimampatkan secara tidak wajar), "
+                                "jadi tidak dibaca. Simpan hanya lembar data isian sebagai .xlsx baru, lalu unggah "
+                                "lagi."),
+        "too_many_strings": _("Teks dalam berkas XLSX ini terlalu besar setelah dibuka: %(found)s MB, paling besar "
+                              "%(limit)s MB, jadi tidak dibaca. Persingkat teks (misalnya saran) atau bagi menjadi "
+                              "beberapa berkas.") % {"found": _megabytes(error.found), "limit": _megabytes(error.limit)},
+        "too_many_rows_declared": _("Lembar pertama berkas ini mencakup %(found)s baris isian; paling banyak %(max)s "
+                                    "baris, jadi tidak dibaca. Hapus baris kosong di bawah data, atau bagi menjadi "
+                                    "beberapa berkas.") % {"found": error.found, "max": error.limit},
         "csv_syntax": _("Berkas CSV tidak dapat dibaca: ada tanda kutip yang tidak ditutup."),
         "no_header": _("Baris 1 kosong; baris 1 harus berisi judul kolom dari templat."),
         "too_many_rows": _("Berkas berisi lebih dari %(max)s baris; bagi menjadi beberapa berkas.") % {
@@ -186,6 +197,10 @@ def _matrix_message(error: MatrixError) -> str:
             "row": error.row, "column": error.column},
     }
     return messages.get(error.code, str(error))
+
+
+def _megabytes(size: int | None) -> str:
+    return number_format((size or 0) / 2**20, 1)
 
 
 def _already_message(batch: ImportBatch) -> str:

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.xml.constants import SHARED_STRINGS
+from openpyxl.xml.functions import iterparse
 
 from reports.ikm import SCORES, ElementTotal, ValueCounts
 
@@ -48,11 +51,12 @@ class MatrixError(ValueError):
     """
 
     def __init__(self, message: str, *, row: int | None = None, column: str | None = None,
-                 code: str | None = None):
+                 code: str | None = None, found: int | None = None, limit: int | None = None):
         super().__init__(message)
         self.row = row
         self.column = column
         self.code = code
+        self.found, self.limit = found, limit  # for a limit exceeded: what the file has, and the most allowed
 
 
 def cell_error(row_number: int, column: str, problem: str, *, code: str | None = None) -> MatrixError:
@@ -76,16 +80,24 @@ class Table:
 
 
 def read_table(
-    data: bytes, filename: str, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS
+    data: bytes, filename: str, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS,
+    max_unpacked: int = XLSX_MAX_UNPACKED, max_strings_unpacked: int = XLSX_MAX_UNPACKED,
 ) -> Table:
-    """Read the first worksheet of an XLSX file or a CSV file, told apart by content, not by name."""
+    """Read the first worksheet of an XLSX file or a CSV file, told apart by content, not by name.
+
+    An XLSX file is refused before openpyxl reads any part of it when its parts would unpack to more than
+    max_unpacked bytes, its shared strings (all held in memory) to more than max_strings_unpacked, or its first
+    sheet declares more rows than max_rows; then its rows are read as a stream and counted again, as the
+    declaration can be wrong.
+    """
     if not data:
         raise MatrixError("the file is empty", code="empty")
     parts = _zip_parts(data)
     if parts is None and data.startswith(ZIP_MAGIC):
         raise MatrixError(f"{filename} is a damaged XLSX file (not a readable zip archive)", code="damaged")
     if parts is not None and _is_xlsx(parts):
-        _check_unpacked_size(parts, filename)
+        _check_unpacked_size(parts, filename, max_unpacked)
+        _check_workbook_index(data, filename, parts, max_rows, max_strings_unpacked)
         return _read_xlsx(data, filename, max_rows, max_columns)
     text = _decoded_text(data)
     if text is None:
@@ -109,15 +121,58 @@ def _is_xlsx(parts: list[zipfile.ZipInfo]) -> bool:
     return "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names)
 
 
-def _check_unpacked_size(parts: list[zipfile.ZipInfo], filename: str) -> None:
+def _check_unpacked_size(parts: list[zipfile.ZipInfo], filename: str, max_unpacked: int) -> None:
     unpacked = sum(part.file_size for part in parts)
-    if unpacked > XLSX_MAX_UNPACKED:
-        raise MatrixError(f"{filename} would unpack to {unpacked // 2**20} MB; at most "
-                          f"{XLSX_MAX_UNPACKED // 2**20} MB are read", code="too_big_unpacked")
+    if unpacked > max_unpacked:
+        raise MatrixError(f"{filename} would unpack to {unpacked / 2**20:.1f} MB; at most "
+                          f"{max_unpacked / 2**20:.0f} MB are read", code="too_big_unpacked", found=unpacked,
+                          limit=max_unpacked)
     for part in parts:
         if part.file_size > XLSX_RATIO_FROM and part.file_size > XLSX_MAX_RATIO * part.compress_size:
             raise MatrixError(f"{filename}: {part.filename} is packed more than {XLSX_MAX_RATIO} times over, "
-                              "which no spreadsheet program writes", code="too_big_unpacked")
+                              "which no spreadsheet program writes", code="packed_too_tightly")
+
+
+def _check_workbook_index(data: bytes, filename: str, parts: list[zipfile.ZipInfo], max_rows: int,
+                          max_strings_unpacked: int) -> None:
+    """Limits that need the workbook's index: the shared strings (openpyxl holds them all in memory, several
+    times their size for short ones) and the row count the first sheet declares."""
+    strings_part, last_row = _workbook_index(data)
+    strings_size = next((part.file_size for part in parts if part.filename == strings_part), 0)
+    if strings_size > max_strings_unpacked:
+        raise MatrixError(f"{filename}: its shared strings would unpack to {strings_size / 2**20:.1f} MB; at most "
+                          f"{max_strings_unpacked / 2**20:.0f} MB are read", code="too_many_strings",
+                          found=strings_size, limit=max_strings_unpacked)
+    if last_row is not None and last_row - HEADER_ROW > max_rows:
+        raise MatrixError(f"{filename}: the first sheet spans {last_row} rows; at most {max_rows} rows of answers "
+                          "are read", code="too_many_rows_declared", found=last_row - HEADER_ROW, limit=max_rows)
+
+
+def _workbook_index(data: bytes) -> tuple[str | None, int | None]:
+    """The shared strings' part name, and the last row of the first sheet's <dimension> (written before its
+    rows), reading only the workbook's index and the start of that sheet. None for what is missing or too
+    damaged to tell: the reading then says so, or counts the rows itself."""
+    strings_part = last_row = None
+    try:
+        reader = ExcelReader(io.BytesIO(data), read_only=True)
+        try:
+            reader.read_manifest()
+            strings = reader.package.find(SHARED_STRINGS)
+            strings_part = strings.PartName[1:] if strings is not None else None
+            reader.read_workbook()
+            _sheet, link = next(reader.parser.find_sheets())
+            with reader.archive.open(link.target) as part:
+                for _event, element in iterparse(part, events=("start",)):
+                    name = element.tag.rpartition("}")[2]
+                    if name == "dimension":
+                        last_row = range_boundaries(element.get("ref", ""))[3]
+                    if name in ("dimension", "sheetData"):
+                        break
+        finally:
+            reader.archive.close()
+    except Exception:  # openpyxl and the XML parser report a damaged file through many exception types
+        pass
+    return strings_part, last_row
 
 
 def _read_xlsx(data: bytes, filename: str, max_rows: int, max_columns: int) -> Table:

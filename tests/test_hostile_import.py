@@ -5,6 +5,10 @@ stored whole."""
 
 import hashlib
 import io
+import json
+import os
+import subprocess
+import sys
 import time
 import tracemalloc
 import zipfile
@@ -210,21 +214,36 @@ def test_a_good_csv_with_semicolons_and_a_bom_is_imported(operator_client, world
 # Zip bombs and runaway sheets. Each file is small on the wire; reading it naively would take gigabytes of
 # memory or minutes of time. The reader must refuse it from the archive's directory, quickly.
 
-def workbook_with_sheet(sheet_xml_chunks, *, compresslevel=9) -> bytes:
-    """A real workbook whose first sheet's XML is replaced by the given chunks, written as a stream."""
+def workbook_with_sheet(sheet_xml_chunks, *, compresslevel=9, strings_xml_chunks=None) -> bytes:
+    """A real workbook whose first sheet's XML is replaced by the given chunks, written as a stream; with
+    strings_xml_chunks, also a shared strings part (as Excel writes one) made of those."""
     source = zipfile.ZipFile(io.BytesIO(xlsx([])))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
+        streamed = {"xl/worksheets/sheet1.xml": sheet_xml_chunks}
+        if strings_xml_chunks is not None:
+            streamed["xl/sharedStrings.xml"] = strings_xml_chunks
         for info in source.infolist():
-            if info.filename == "xl/worksheets/sheet1.xml":
-                with archive.open(info.filename, "w", force_zip64=True) as sheet:
-                    for chunk in sheet_xml_chunks:
-                        sheet.write(chunk)
-            else:
-                archive.writestr(info, source.read(info.filename))
+            body = source.read(info.filename)
+            if strings_xml_chunks is not None and info.filename == "[Content_Types].xml":
+                body = body.replace(b"</Types>", STRINGS_TYPE + b"</Types>")
+            if strings_xml_chunks is not None and info.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(b"</Relationships>", STRINGS_LINK + b"</Relationships>")
+            if info.filename not in streamed:
+                archive.writestr(info, body)
+        for name, chunks in streamed.items():
+            with archive.open(name, "w", force_zip64=True) as part:
+                for chunk in chunks:
+                    part.write(chunk)
     return out.getvalue()
 
 
+STRINGS_TYPE = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                b'officedocument.spreadsheetml.sharedStrings+xml"/>')
+STRINGS_LINK = (b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                b'relationships/sharedStrings" Target="sharedStrings.xml"/>')
+STRINGS_OPEN = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main">')
 SHEET_OPEN = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
               b'spreadsheetml/2006/main"><sheetData>')
 SHEET_CLOSE = b"</sheetData></worksheet>"
@@ -286,15 +305,127 @@ def test_a_row_numbered_past_excels_last_row_is_refused_quickly(world, row_numbe
     assert elapsed < 5, elapsed
 
 
-def test_a_huge_declared_dimension_and_a_million_rows_are_refused_quickly(world):
-    rows = (b"".join(f'<row r="{n}"><c r="G{n}"><v>4</v></c></row>'.encode() for n in range(start, start + 10_000))
-            for start in range(2, 1_000_002, 10_000))
+def many_rows(count: int):
+    return (b"".join(f'<row r="{n}"><c r="G{n}"><v>4</v></c></row>'.encode() for n in range(start, start + 10_000))
+            for start in range(2, count + 2, 10_000))
+
+
+def test_a_huge_declared_dimension_is_refused_before_any_row_is_read(world):
     dimension = SHEET_OPEN.replace(b"<sheetData>", b'<dimension ref="A1:XFD1048576"/><sheetData>')
-    data = workbook_with_sheet([dimension, HEADER_ROW_XML, *rows, SHEET_CLOSE], compresslevel=6)
-    assert len(data) < 5 * 2**20
+    data = workbook_with_sheet([dimension, HEADER_ROW_XML, *many_rows(20_000), SHEET_CLOSE])
+    message, elapsed, peak = check_quickly(world, data)
+    assert message == ("Lembar pertama berkas ini mencakup 1048575 baris isian; paling banyak 10000 baris, jadi "
+                       "tidak dibaca. Hapus baris kosong di bawah data, atau bagi menjadi beberapa berkas.")
+    assert elapsed < 2 and peak < 20 * 2**20, (elapsed, peak)
+
+
+def test_a_dimension_that_understates_the_rows_does_not_let_them_through(world):
+    """The declaration is only a first look: the rows are counted as they are read."""
+    dimension = SHEET_OPEN.replace(b"<sheetData>", b'<dimension ref="A1:P2"/><sheetData>')
+    data = workbook_with_sheet([dimension, HEADER_ROW_XML, *many_rows(300_000), SHEET_CLOSE])
     message, elapsed, peak = check_quickly(world, data)
     assert message == "Berkas berisi lebih dari 10000 baris; bagi menjadi beberapa berkas."
-    assert elapsed < 5 and peak < 50 * 2**20, (elapsed, peak)
+    assert elapsed < 10 and peak < 50 * 2**20, (elapsed, peak)
+
+
+def numbered_strings(count: int, *, prefix: str = ""):
+    """count distinct shared strings, in chunks: short ones cost openpyxl several times their size in memory."""
+    for start in range(0, count, 10_000):
+        yield "".join(f"<si><t>{prefix}{n:07d}</t></si>" for n in range(start, min(count, start + 10_000))).encode()
+
+
+@pytest.fixture(scope="module")
+def strings_bomb() -> bytes:
+    """What the outside probe sent: under 3 MB on the wire, about 80 MB of distinct shared strings inside, packed
+    only some 30 times over (within the ratio rule); openpyxl would hold them all, over 200 MB."""
+    strings = [STRINGS_OPEN, *numbered_strings(1_000_000, prefix="saran " * 10), b"</sst>"]
+    return workbook_with_sheet([SHEET_OPEN, HEADER_ROW_XML, SHEET_CLOSE], strings_xml_chunks=strings)
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_naming_the_limit(operator_client, world, strings_bomb):
+    assert len(strings_bomb) < 3 * 2**20
+    message, elapsed, peak = check_quickly(world, strings_bomb)
+    assert message.startswith("Berkas XLSX ini terlalu besar setelah dibuka: 79,")
+    assert "MB, paling besar 20,0 MB, jadi tidak dibaca." in message
+    assert elapsed < 2 and peak < 20 * 2**20, (elapsed, peak)
+    assert try_file(operator_client, world, strings_bomb, "bom.xlsx") == ("refused", [message])
+
+
+def test_too_much_shared_text_is_refused_even_under_the_size_limit(world, settings):
+    strings = [STRINGS_OPEN, *numbered_strings(400_000), b"</sst>"]  # 9 MB of short strings
+    data = workbook_with_sheet([SHEET_OPEN, HEADER_ROW_XML, SHEET_CLOSE], strings_xml_chunks=strings)
+    message, elapsed, peak = check_quickly(world, data)
+    assert message == ("Teks dalam berkas XLSX ini terlalu besar setelah dibuka: 8,7 MB, paling besar 8,0 MB, jadi "
+                       "tidak dibaca. Persingkat teks (misalnya saran) atau bagi menjadi beberapa berkas.")
+    assert elapsed < 2 and peak < 20 * 2**20, (elapsed, peak)
+    settings.IMPORT_MAX_SHARED_STRINGS_BYTES = 4 * 2**20  # the limits are settings
+    assert "8,7 MB, paling besar 4,0 MB" in check_quickly(world, data, memory=False)[0]
+
+
+def largest_accepted_workbook() -> bytes:
+    """10,000 good rows (the row limit), each suggestion a shared string, and then as many short distinct strings
+    as the shared strings limit lets in: the most memory an accepted import can take."""
+    rows = [HEADER_ROW_XML]
+    for n in range(10_000):
+        r = n + 2
+        cells = "".join(f'<c r="{chr(65 + i)}{r}"><v>{value}</v></c>' if isinstance(value, int)
+                        else f'<c r="{chr(65 + i)}{r}" t="inlineStr"><is><t>{value}</t></is></c>'
+                        for i, value in enumerate(good_row(n)[:-1]))
+        rows.append(f'<row r="{r}">{cells}<c r="P{r}" t="s"><v>{n}</v></c></row>'.encode())
+    suggestions = "".join(f"<si><t>{good_row(n)[-1]}</t></si>" for n in range(10_000)).encode()
+    room = 8 * 2**20 - len(STRINGS_OPEN) - len(suggestions) - len(b"</sst>")
+    strings = [STRINGS_OPEN, suggestions, *numbered_strings(room // len(b"<si><t>0000000</t></si>")), b"</sst>"]
+    return workbook_with_sheet([SHEET_OPEN, *rows, SHEET_CLOSE], strings_xml_chunks=strings)
+
+
+# Runs in a fresh process, as a server's worker would: its resident memory before one import, and the peak
+# during it (the kernel's high-water mark, reset first), for each file named on the command line.
+MEASURE = """
+import json, os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "skm.settings"
+import django
+django.setup()
+from django.core.management import call_command
+from surveys.imports import ImportRefused, import_file_check
+from tests.factories import make_agency, make_region, make_service, make_unit
+call_command("migrate", verbosity=0)
+unit = make_unit(make_agency(make_region()), "loket-ukur")
+make_service(unit, "Surat Keterangan")
+
+def kilobytes(field):
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(field))
+
+for path in sys.argv[1:]:
+    data = open(path, "rb").read()
+    base = kilobytes("VmRSS:")
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
+    try:
+        check = import_file_check(unit=unit, data=data, filename="impor.xlsx")
+        outcome = f"{len(check.rows)} rows, {len(check.problems)} problems"
+    except ImportRefused as refused:
+        outcome = str(refused)
+    print(json.dumps({"outcome": outcome, "above_base_mb": (kilobytes("VmHWM:") - base) / 1024}))
+"""
+
+
+def test_one_import_stays_under_100_mb_above_the_processs_base(tmp_path, strings_bomb, settings):
+    largest = largest_accepted_workbook()
+    sizes = {part.filename: part.file_size for part in zipfile.ZipFile(io.BytesIO(largest)).infolist()}
+    assert len(largest) < 5 * 2**20 and sum(sizes.values()) < 20 * 2**20
+    assert 8 * 2**20 - 64 < sizes["xl/sharedStrings.xml"] <= 8 * 2**20
+    (tmp_path / "largest.xlsx").write_bytes(largest)
+    (tmp_path / "bomb.xlsx").write_bytes(strings_bomb)
+    env = {**os.environ, "DATABASE_URL": "sqlite://:memory:", "SKM_VAR_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(tmp_path / "bomb.xlsx"), str(tmp_path / "largest.xlsx")],
+                          cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    bomb, accepted = (json.loads(line) for line in done.stdout.splitlines())
+    assert bomb["outcome"].startswith("Berkas XLSX ini terlalu besar setelah dibuka"), bomb
+    assert accepted["outcome"] == "10000 rows, 0 problems", accepted
+    print(f"memory above base: bomb {bomb['above_base_mb']:.0f} MB, largest accepted {accepted['above_base_mb']:.0f} MB")
+    assert bomb["above_base_mb"] < 10 and accepted["above_base_mb"] < 100, (bomb, accepted)
 
 
 def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(operator_client, world):
