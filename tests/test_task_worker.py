@@ -66,8 +66,8 @@ def wait_for(condition, *, seconds, what):
     raise AssertionError(f"not within {seconds} s: {what}")
 
 
-def enqueue(value) -> DBTaskResult:
-    return DBTaskResult.objects.create(task_path="tests.worker_tasks.echo", backend_name="default",
+def enqueue(value, task="echo") -> DBTaskResult:
+    return DBTaskResult.objects.create(task_path=f"tests.worker_tasks.{task}", backend_name="default",
                                        args_kwargs={"args": [value], "kwargs": {}}, queue_name="default",
                                        run_after=timezone.now() - timedelta(seconds=1))
 
@@ -118,6 +118,26 @@ def test_the_worker_survives_a_nine_second_outage_and_then_runs_a_task():
     finally:
         log = stop(worker)
     assert "Database unreachable" in log and "Database reachable again" in log, log
+
+
+def test_a_task_cut_short_by_the_outage_runs_again_afterwards():
+    worker = start("db_worker", *FAST)
+    try:
+        task = enqueue(4, task="wait_then_count")
+        wait_for(lambda: DBTaskResult.objects.filter(pk=task.pk, status=TaskResultStatus.RUNNING).exists(),
+                 seconds=30, what="the task running")
+        database_closed(True)
+        try:
+            time.sleep(9)
+            task.refresh_from_db()
+            assert task.status == TaskResultStatus.RUNNING  # the worker could not record anything
+        finally:
+            database_closed(False)
+        assert wait_for(lambda: succeeded(task), seconds=30, what="the task run again") == 1
+        assert worker.poll() is None
+        assert len(task.worker_ids) == 2  # claimed twice, by the same worker
+    finally:
+        stop(worker)
 
 
 def test_the_supervisor_restarts_a_killed_worker_and_stops_it_with_itself():

@@ -40,11 +40,10 @@ class ReconnectingWorker(db_worker.Worker):
                 self.database_wait()
 
     def run_task(self, db_task_result) -> None:
+        # Left set when the database fails under the task: the package could not even record the failure.
         self.task_running_id = db_task_result.id
-        try:
-            super().run_task(db_task_result)
-        finally:
-            self.task_running_id = None
+        super().run_task(db_task_result)
+        self.task_running_id = None
 
     def database_wait(self) -> None:
         """Back off until the database answers again, then put back the task that was cut short."""
@@ -60,6 +59,7 @@ class ReconnectingWorker(db_worker.Worker):
                 continue
             if interrupted is not None:
                 tasks_requeue_interrupted(task_ids=[interrupted])
+                self.task_running_id = None
             logger.warning("Database reachable again; worker_id=%s goes on.", self.worker_id)
             return
 
