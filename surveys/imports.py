@@ -170,6 +170,7 @@ def _header_fields(header: list[str], element_codes: list[str]) -> tuple[dict[st
 
 def _matrix_message(error: MatrixError) -> str:
     """The reader's finding in the user's language."""
+    sizes = {"found": _megabytes(error.found), "limit": _megabytes(error.limit)}  # for the unpacked-size limits
     messages = {
         "empty": _("Berkas kosong."),
         "not_a_table": _("Berkas ini bukan lembar kerja XLSX atau CSV (mungkin PDF, gambar atau .xls lama). "
@@ -178,13 +179,13 @@ def _matrix_message(error: MatrixError) -> str:
                      "lalu unggah lagi."),
         "too_big_unpacked": _("Berkas XLSX ini terlalu besar setelah dibuka: %(found)s MB, paling besar %(limit)s MB, "
                               "jadi tidak dibaca. Simpan hanya lembar data isian sebagai .xlsx baru, lalu unggah "
-                              "lagi.") % {"found": _megabytes(error.found), "limit": _megabytes(error.limit)},
+                              "lagi.") % sizes,
         "packed_too_tightly": _("Berkas XLSX ini terlalu besar setelah dibuka (atau dimampatkan secara tidak wajar), "
                                 "jadi tidak dibaca. Simpan hanya lembar data isian sebagai .xlsx baru, lalu unggah "
                                 "lagi."),
         "too_many_strings": _("Teks dalam berkas XLSX ini terlalu besar setelah dibuka: %(found)s MB, paling besar "
                               "%(limit)s MB, jadi tidak dibaca. Persingkat teks (misalnya saran) atau bagi menjadi "
-                              "beberapa berkas.") % {"found": _megabytes(error.found), "limit": _megabytes(error.limit)},
+                              "beberapa berkas.") % sizes,
         "too_many_rows_declared": _("Lembar pertama berkas ini mencakup %(found)s baris isian; paling banyak %(max)s "
                                     "baris, jadi tidak dibaca. Hapus baris kosong di bawah data, atau bagi menjadi "
                                     "beberapa berkas.") % {"found": error.found, "max": error.limit},

@@ -424,7 +424,8 @@ def test_one_import_stays_under_100_mb_above_the_processs_base(tmp_path, strings
     bomb, accepted = (json.loads(line) for line in done.stdout.splitlines())
     assert bomb["outcome"].startswith("Berkas XLSX ini terlalu besar setelah dibuka"), bomb
     assert accepted["outcome"] == "10000 rows, 0 problems", accepted
-    print(f"memory above base: bomb {bomb['above_base_mb']:.0f} MB, largest accepted {accepted['above_base_mb']:.0f} MB")
+    print(f"memory above base: bomb {bomb['above_base_mb']:.0f} MB, "
+          f"largest accepted {accepted['above_base_mb']:.0f} MB")
     assert bomb["above_base_mb"] < 10 and accepted["above_base_mb"] < 100, (bomb, accepted)
 
 
