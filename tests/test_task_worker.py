@@ -19,7 +19,8 @@ from django_tasks_db.models import DBTaskResult
 
 from reports.models import WorkerHeartbeat
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback, as every transactional test here: the tests after it find the migrated rows again.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 MANAGE = settings.BASE_DIR / "manage.py"
 FAST = ["--no-startup-delay", "--interval", "0.2"]
