@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,3 +130,14 @@ class RoleGrantForm(forms.Form):
     @property
     def role_and_scope(self):
         return self.scopes[self.cleaned_data["grant"]]
+
+
+class StaffLoginForm(AuthenticationForm):
+    """Django's login form with its error in our own words: Django's Indonesian message already says "nama
+    pengguna" before the field's name, so the field's label was printed twice."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy("Masukkan nama pengguna dan kata sandi yang benar. Huruf besar dan kecil "
+                                      "dibedakan."),
+    }

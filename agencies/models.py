@@ -243,6 +243,7 @@ class AuditEvent(models.Model):
         MONEV_ASSESSED = "monev_assessed", _("Temuan monev dicatat")
         CAMPAIGN_CREATED = "campaign_created", _("Kampanye dibuat")
         CAMPAIGN_CHANGED = "campaign_changed", _("Kampanye diubah")
+        PASSWORD_SET = "password_set", _("Kata sandi staf diatur ulang")
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pelaku"), null=True, blank=True,

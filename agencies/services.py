@@ -128,3 +128,24 @@ def staff_role_revoke(*, by, role: StaffRole):
         audit_record(actor=by, action=AuditEvent.Action.ROLE_REVOKED, target=str(role), region=region,
                      user=role.user.username, role=role.role, scope=scope.code)
         role.delete()
+
+
+def staff_password_set(*, by, user, password: str):
+    """An admin sets a new password for a staff member who forgot theirs and has no e-mail to reset it by.
+
+    Only for an account whose every role lies within the admin's scope, so an agency admin cannot take over a
+    region admin's account; never for a superuser, and not for oneself (that is the ordinary password change).
+    """
+    if user.pk == getattr(by, "pk", None):
+        raise ValidationError(_("Ubah kata sandi Anda sendiri lewat tautan lupa kata sandi."))
+    roles = list(StaffRole.objects.filter(user=user).select_related("region", "agency", "unit__agency"))
+    if user.is_superuser or not roles or not all(_manages(by, role.scope) for role in roles):
+        raise ValidationError(_("Akun ini juga punya peran di luar cakupan Anda; minta admin di atas Anda."))
+    first = roles[0]
+    scope = first.scope
+    region = scope if first.region_id else scope.region if first.agency_id else scope.agency.region
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(actor=by, action=AuditEvent.Action.PASSWORD_SET, target=f"user {user.username}",
+                     region=region, user=user.username)

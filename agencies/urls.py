@@ -10,6 +10,7 @@ _scoped = [
     ("unit/tambah/", views.unit_create, "unit_create"),
     ("staf/", views.staff, "staff"),
     ("staf/<int:role_id>/cabut/", views.role_revoke, "role_revoke"),
+    ("staf/<int:role_id>/sandi/", views.staff_password, "staff_password"),
     ("kios/", views.kiosks, "kiosks"),
     ("isian-berulang/", views.repeats, "repeats"),
     ("isian-berulang/<int:response_id>/", views.repeat_toggle, "repeat_toggle"),

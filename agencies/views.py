@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -22,7 +23,8 @@ from agencies.selectors import (
     kiosk_is_silent,
 )
 from agencies.services import (
-    population_set, service_save, staff_role_grant, staff_role_revoke, staff_user_create, unit_save,
+    population_set, service_save, staff_password_set, staff_role_grant, staff_role_revoke, staff_user_create,
+    unit_save,
 )
 from reports.forms import CUSTOM, filters_read, period_options
 from reports.sampling import krejcie_morgan
@@ -217,6 +219,25 @@ def role_revoke(request, role_id: int, region_code: str | None = None, agency_co
         messages.success(request, _("Peran %(role)s untuk %(user)s dicabut.")
                          % {"role": role.get_role_display(), "user": role.user.username})
     return redirect(managed.url("staff"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_password(request, role_id: int, region_code: str | None = None, agency_code: str | None = None):
+    """Set a new password for a staff member of the scope (who forgot it and cannot reset it by e-mail)."""
+    managed = _managed(request.user, region_code=region_code, agency_code=agency_code)
+    member = get_object_or_404(_roles_in(managed), pk=role_id).user
+    form = SetPasswordForm(member, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_password_set(by=request.user, user=member, password=form.cleaned_data["new_password1"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Kata sandi baru untuk %(user)s tersimpan; sampaikan secara pribadi.")
+                             % {"user": member.username})
+            return redirect(managed.url("staff"))
+    return _page(request, "agencies/staff_password.html", managed, "staff", form=form, member=member)
 
 
 # Kiosks -----------------------------------------------------------------------------------------------------

@@ -2,14 +2,22 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from agencies.forms import StaffLoginForm
 from reports import views as reports_views
 from skm.health import health
 
 urlpatterns = [
     path("", reports_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=StaffLoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # "Lupa kata sandi": Django's reset by e-mail; the link in the e-mail works once and expires.
+    path("accounts/lupa-sandi/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/lupa-sandi/terkirim/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/atur-sandi/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/atur-sandi/selesai/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("health", health, name="health"),
     path("", include("surveys.urls")),
