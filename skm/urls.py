@@ -5,6 +5,7 @@ from django.urls import include, path
 from agencies.forms import StaffLoginForm
 from reports import views as reports_views
 from skm.health import health
+from skm.icons import favicon
 
 urlpatterns = [
     path("", reports_views.home, name="home"),
@@ -20,6 +21,7 @@ urlpatterns = [
          name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("health", health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("surveys.urls")),
     path("staf/", include("surveys.urls_staff")),
     path("dasbor/", include("reports.urls")),
