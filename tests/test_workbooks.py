@@ -128,7 +128,9 @@ def test_the_raw_export_stores_formula_like_text_as_text(world):
     assert [cell.value for cell in suggestions] == [text.replace("\r", "\n") for text in dangerous]
     assert all(cell.data_type == "s" for cell in suggestions)
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
-    assert sheet.cell(row=3, column=7).value == "P" and sheet.cell(row=3, column=8).value == 30
+    # Codes are shown by their Indonesian labels, as everywhere else.
+    assert [sheet.cell(row=3, column=c).value for c in range(5, 11)] == [
+        "Kios (tablet di loket)", "Masyarakat umum", "Perempuan", 30, "SMA", "Swasta"]
     assert sheet.cell(row=3 + len(dangerous), column=4).value == "=1+1"
 
 
@@ -159,3 +161,15 @@ def test_a_bad_period_is_a_clear_message(client, world):
     response = client.get(url)
     assert response.status_code == 400
     assert "periode" in response.content.decode().lower()
+
+
+def test_the_raw_export_shows_labels_in_indonesian_even_for_an_english_reader(world):
+    from django.utils import translation
+    submit(world.unit, world.service, [3] * 9, answered_at=local(2026, 8, 3), channel="paper", gender="L",
+           education="TS", occupation="Lainnya")
+    with translation.override("en"):
+        sheet = workbook_of(DocumentScope.for_unit(world.unit), writer=responses_export_write)["Data Responden"]
+    assert [sheet.cell(row=3, column=c).value for c in (5, 6, 7, 9, 10)] == [
+        "Lembar kertas", "Masyarakat umum", "Laki-laki", "Tidak sekolah", "Lainnya"]
+    values = {cell.value for row in sheet.iter_rows() for cell in row}
+    assert not values & {"paper", "kiosk", "qr", "import", "public", "internal", "TS"}

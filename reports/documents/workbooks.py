@@ -18,8 +18,9 @@ import zipfile
 from typing import BinaryIO
 from xml.etree import ElementTree
 
+from django.conf import settings
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -29,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from reports.documents.common import DocumentScope, change_notes, grade_rows, scores_for_scope, unavailable_text
 from reports.periods import Period
 from reports.selectors import Scores, questionnaire_changes, responses_in_period
-from surveys.models import Element
+from surveys.models import Element, Response
 
 CHUNK = 2000
 DATA_SHEET = "Tabel Pengolahan Data"
@@ -299,6 +300,15 @@ RAW_HEADERS = ("No", "Waktu Mengisi", "Unit Layanan", "Jenis Layanan", "Saluran"
                "Kuesioner")
 
 
+def _coded_labels() -> dict[int, dict[str, str]]:
+    """For each coded column of RAW_PROFILE (saluran, jenis responden, ...), its codes' Indonesian labels: the
+    clerk reads "Lembar kertas", not `paper`. Documents stay Indonesian whatever the reader's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {position: {code: str(label) for code, label in Response._meta.get_field(field).flatchoices}
+                for position, field in enumerate(RAW_PROFILE)
+                if "__" not in field and Response._meta.get_field(field).choices}
+
+
 def responses_export_write(*, scope: DocumentScope, period: Period, out: BinaryIO) -> int:
     """Write every counted response of the scope and period with profile, answers and suggestion.
 
@@ -322,8 +332,9 @@ def responses_export_write(*, scope: DocumentScope, period: Period, out: BinaryI
             .values_list(*RAW_PROFILE, *pivot, "suggestion", "suspected_repeat"))
     written = 0
     zone = timezone.get_current_timezone()
+    labels = _coded_labels()
     for written, row in enumerate(rows.iterator(chunk_size=CHUNK), 1):
-        answered_at, *rest = row
+        answered_at, *rest = [labels[i].get(value, value) if i in labels else value for i, value in enumerate(row)]
         local_time = timezone.localtime(answered_at, zone).replace(tzinfo=None)
         *middle, repeat = rest
         sheet.append([written, sheet_cell(sheet, local_time, number_format="yyyy-mm-dd hh:mm"),
