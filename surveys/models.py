@@ -218,6 +218,10 @@ class Response(models.Model):
     excluded_at = models.DateTimeField(_("dikecualikan pada"), null=True, blank=True)
     excluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("dikecualikan oleh"))
+    # The staff member who keyed in a paper sheet, for their running count of the day. No index of its own: the
+    # count reads one unit's rows of one day, found through response_unit_time.
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("diketik oleh"), db_index=False)
 
     class Meta:
         ordering = ["-answered_at"]

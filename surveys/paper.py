@@ -196,8 +196,8 @@ class PaperSaved:
     already: int  # rows whose key was stored before: a resubmitted batch
 
 
-def paper_sheets_submit(*, unit, rows: object, now: datetime | None = None) -> PaperSaved:
-    """Store a batch of keyed-in sheets as channel `paper`, all or none.
+def paper_sheets_submit(*, unit, rows: object, by=None, now: datetime | None = None) -> PaperSaved:
+    """Store a batch of keyed-in sheets as channel `paper`, all or none, recording who keyed them in (`by`).
 
     Every row carries a UUID the browser made with the row; a key stored before is skipped, so a double
     submit or a resend after a network error never counts a sheet twice.
@@ -221,6 +221,7 @@ def paper_sheets_submit(*, unit, rows: object, now: datetime | None = None) -> P
         except ResponseInvalid as invalid:
             errors[index] = invalid.errors
             continue
+        new.entered_by_id = getattr(by, "pk", None)
         if new.key in seen:
             errors[index] = {"key": _("baris ini kembar dengan baris lain (kunci sama)")}
             continue
@@ -250,9 +251,10 @@ def _paper_store(*, unit, checked: list[NewResponse]) -> PaperSaved:
     return PaperSaved(stored=len(fresh), already=len(checked) - len(fresh))
 
 
-def paper_sheets_received_today(*, unit, now: datetime | None = None) -> int:
-    """Paper sheets of the unit keyed in today, for the operator's running count."""
+def paper_sheets_received_today(*, unit, by, now: datetime | None = None) -> int:
+    """Paper sheets of the unit that `by` keyed in today, for the operator's running count (sheets loaded by
+    others, or by the demo, are not theirs)."""
     today = timezone.localdate(now or timezone.now())
     start = timezone.make_aware(datetime.combine(today, time(0)))
-    return Response.objects.filter(unit=unit, channel=Channel.PAPER, received_at__gte=start,
+    return Response.objects.filter(unit=unit, channel=Channel.PAPER, entered_by=by, received_at__gte=start,
                                    received_at__lt=start + timedelta(days=1)).count()

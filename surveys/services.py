@@ -36,6 +36,7 @@ class NewResponse:
     import_batch_id: int | None = None
     suspected_repeat: bool = False
     assisted: bool = False
+    entered_by_id: int | None = None
 
     def build(self) -> tuple[Response, list[Answer]]:
         response = Response(
@@ -45,6 +46,7 @@ class NewResponse:
             respondent_type=self.respondent_type, suggestion=self.suggestion, kiosk_id=self.kiosk_id,
             import_batch_id=self.import_batch_id, suspected_repeat=self.suspected_repeat,
             assisted=self.assisted,
+            entered_by_id=self.entered_by_id,
         )
         answers = [Answer(element_id=element_id, value=value) for element_id, value in self.answers.items()]
         return response, answers

@@ -83,7 +83,7 @@ def paper_entry(request, unit_code):
     return render(request, "surveys/paper_entry.html", {
         "unit": unit, "legend": legend, "elements": elements, "genders": official.GENDERS,
         "config": _paper_config(unit, legend, elements),
-        "today_count": paper_sheets_received_today(unit=unit),
+        "today_count": paper_sheets_received_today(unit=unit, by=request.user),
     })
 
 
@@ -97,13 +97,13 @@ def paper_save(request, unit_code):
         return JsonResponse({"message": _("Isian harus berupa JSON."), "errors": []}, status=400)
     rows = payload.get("rows") if isinstance(payload, dict) else None
     try:
-        saved = paper_sheets_submit(unit=unit, rows=rows)
+        saved = paper_sheets_submit(unit=unit, rows=rows, by=request.user)
     except SheetsInvalid as invalid:
         errors = [{"row": index + 1, "key": str(rows[index].get("key", "")) if isinstance(rows[index], dict) else "",
                    "fields": fields} for index, fields in sorted(invalid.errors.items())]
         return JsonResponse({"message": str(invalid), "errors": errors}, status=400)
     return JsonResponse({"stored": saved.stored, "already": saved.already,
-                         "today": paper_sheets_received_today(unit=unit)})
+                         "today": paper_sheets_received_today(unit=unit, by=request.user)})
 
 
 class ImportUploadForm(forms.Form):

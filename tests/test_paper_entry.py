@@ -192,3 +192,29 @@ def test_the_grid_page_shows_the_legend_and_loads_its_script(client, world):
     assert "<kbd>1</kbd> Surat Keterangan" in html and "<kbd>4</kbd> SMA" in html and ">U9</th>" in html
     assert 'src="/static/surveys/paper.js"' in html and 'id="paper-config"' in html
     assert reverse("surveys_staff:paper_save", args=[world.unit.code]) in html
+
+
+def test_the_days_count_is_the_operators_own_sheets_of_that_day(client, world):
+    from django.test import Client
+
+    from surveys.paper import paper_sheets_received_today, paper_sheets_submit
+    from tests.factories import make_user, submit
+    colleague = make_user("operator-dua", world.unit)
+    paper_sheets_submit(unit=world.unit, rows=[sheet(), sheet()], by=colleague)
+    submit(world.unit, world.service, [3] * 9, channel="paper")  # loaded without an operator, as the demo does
+    submit(world.unit, world.service, [3] * 9, channel="kiosk")
+    yesterday = paper_sheets_submit(unit=world.unit, rows=[sheet()], by=world.operator).stored
+    Response.objects.filter(entered_by=world.operator).update(received_at=timezone.now() - timedelta(days=1))
+    assert yesterday == 1
+
+    client.force_login(world.operator)
+    page = client.get(reverse("surveys_staff:paper_entry", args=[world.unit.code])).content.decode()
+    assert '<strong id="paper-today">0</strong>' in page
+    assert save(client, world.unit, [sheet(), sheet(), sheet()]).json()["today"] == 3
+    assert paper_sheets_received_today(unit=world.unit, by=world.operator) == 3
+    assert paper_sheets_received_today(unit=world.unit, by=colleague) == 2
+    other = Client()
+    other.force_login(colleague)
+    assert '<strong id="paper-today">2</strong>' in other.get(
+        reverse("surveys_staff:paper_entry", args=[world.unit.code])).content.decode()
+    assert Response.objects.filter(channel=Channel.PAPER, entered_by=world.operator).count() == 4

@@ -20,6 +20,7 @@
   const profile = ["gender", "age", "education", "occupation"];
   const fields = ["date", "service", ...profile, ...config.elements, "suggestion"];
   const scores = new Set(config.elements);
+  const FIRST_ANSWER = profile[0];  // the first cell the respondent filled in; date and service are carried over
   let saving = false;
 
   function newKey() {
@@ -242,7 +243,8 @@
     const all = Array.from(body.querySelectorAll("input[data-field]"));
     const index = all.indexOf(input) + step;
     if (index >= all.length) {
-      focus(cells(addRowAfterLast())[0]);
+      // The new sheet carries the date and service over: typing goes on at its first answer, never over the date.
+      focus(cell(addRowAfterLast(), FIRST_ANSWER));
       saveDraft();
     } else if (index >= 0) {
       focus(all[index]);
@@ -403,7 +405,7 @@
         parts.push(text.already.replace("%s", result.already));
       }
       say(parts.join(" "), "success");
-      focus(cells(rows()[0])[0]);
+      focus(cell(rows()[0], FIRST_ANSWER));
     } else if (response.status === 400 && result) {
       showServerErrors(result.errors || []);
       say(result.message, "danger");
