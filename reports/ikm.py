@@ -51,6 +51,7 @@ GRADE_A = Grade("A", "Sangat Baik", "Very good")
 GRADE_B = Grade("B", "Baik", "Good")
 GRADE_C = Grade("C", "Kurang Baik", "Poor")
 GRADE_D = Grade("D", "Tidak Baik", "Not good")
+GRADES = {grade.letter: grade for grade in (GRADE_A, GRADE_B, GRADE_C, GRADE_D)}
 
 
 @dataclass(frozen=True)

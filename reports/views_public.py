@@ -33,6 +33,10 @@ def index(request):
 
 
 def region_results(request, region_code, period_slug=None):
+    region = get_object_or_404(Region, code=region_code)
+    if period_slug is None and not publications_of(region=region):
+        # Staff pages link here before anything is published: say so instead of a 404.
+        return render(request, "reports/public/unpublished.html", {"region": region})
     region, period, periods = _published(region_code, period_slug)
     return render(request, "reports/public/region.html", {
         "region": region, "period": period, "periods": periods,

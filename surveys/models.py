@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import RespondentType
 from surveys import official
@@ -270,6 +271,8 @@ class ElementTally(models.Model):
     count = models.IntegerField(default=0)
 
     class Meta:
+        verbose_name = _("rekap harian jawaban per unsur")
+        verbose_name_plural = pgettext_lazy("jamak", "rekap harian jawaban per unsur")
         constraints = [
             models.UniqueConstraint(fields=["unit", "service", "questionnaire", "day", "channel", "element", "value"],
                                     name="element_tally_key"),
@@ -289,6 +292,8 @@ class ResponseTally(models.Model):
     count = models.IntegerField(default=0)
 
     class Meta:
+        verbose_name = _("rekap harian respons")
+        verbose_name_plural = pgettext_lazy("jamak", "rekap harian respons")
         constraints = [
             models.UniqueConstraint(fields=["unit", "service", "questionnaire", "day", "channel"],
                                     name="response_tally_key"),
@@ -311,6 +316,8 @@ class ElementMonthTally(models.Model):
     count = models.IntegerField(default=0)
 
     class Meta:
+        verbose_name = _("rekap bulanan jawaban per unsur")
+        verbose_name_plural = pgettext_lazy("jamak", "rekap bulanan jawaban per unsur")
         constraints = [
             models.UniqueConstraint(fields=["unit", "questionnaire", "month", "element", "value"],
                                     name="element_month_tally_key"),
@@ -329,6 +336,8 @@ class ResponseMonthTally(models.Model):
     count = models.IntegerField(default=0)
 
     class Meta:
+        verbose_name = _("rekap bulanan respons")
+        verbose_name_plural = pgettext_lazy("jamak", "rekap bulanan respons")
         constraints = [
             models.UniqueConstraint(fields=["unit", "service", "questionnaire", "month", "channel"],
                                     name="response_month_tally_key"),
@@ -347,6 +356,8 @@ class ProfileMonthTally(models.Model):
     count = models.IntegerField(default=0)
 
     class Meta:
+        verbose_name = _("rekap bulanan profil responden")
+        verbose_name_plural = pgettext_lazy("jamak", "rekap bulanan profil responden")
         constraints = [
             models.UniqueConstraint(fields=["unit", "month", "question", "answer"], name="profile_month_tally_key"),
         ]

@@ -30,7 +30,11 @@ def results(world):
 
 
 def test_nothing_is_public_before_publication(client, results):
-    assert client.get(reverse("public:region", kwargs={"region_code": "kota-uji"})).status_code == 404
+    # The region's page (linked from staff pages) says nothing is published yet; a period's page does not exist.
+    page = client.get(reverse("public:region", kwargs={"region_code": "kota-uji"}))
+    assert page.status_code == 200 and "Belum ada hasil yang dipublikasikan." in page.content.decode()
+    assert "Loket Kecamatan" not in page.content.decode()
+    assert client.get(reverse("public:region", kwargs={"region_code": "tidak-ada"})).status_code == 404
     assert client.get(reverse("public:region-period", args=["kota-uji", "2026-Q3"])).status_code == 404
     assert client.get(reverse("public:notice", args=["kota-uji", "2026-Q3", "loket-kecamatan"])).status_code == 404
     assert "Kota Uji" not in client.get(reverse("public:index")).content.decode()
@@ -81,7 +85,9 @@ def test_withdrawing_hides_it_again(client, results):
     from agencies.models import AuditEvent
     assert list(AuditEvent.objects.order_by("at").values_list("action", "actor__username", "target")) == [
         ("results_published", "bagor", "Triwulan III 2026"), ("results_withdrawn", "bagor", "Triwulan III 2026")]
-    assert client.get(reverse("public:region", kwargs={"region_code": "kota-uji"})).status_code == 404
+    page = client.get(reverse("public:region", kwargs={"region_code": "kota-uji"})).content.decode()
+    assert "Belum ada hasil yang dipublikasikan." in page and "91,48" not in page
+    assert client.get(reverse("public:region-period", args=["kota-uji", "2026-Q3"])).status_code == 404
 
 
 def test_only_the_regions_admin_publishes(client, results):
@@ -97,7 +103,9 @@ def test_only_the_regions_admin_publishes(client, results):
 
 def test_another_regions_publication_does_not_publish_this_one(client, results):
     publish(client, results.stranger, "2026-Q3", region_code="kota-lain")
-    assert client.get(reverse("public:region", kwargs={"region_code": "kota-uji"})).status_code == 404
+    page = client.get(reverse("public:region", kwargs={"region_code": "kota-uji"})).content.decode()
+    assert "Belum ada hasil yang dipublikasikan." in page and "91,48" not in page
+    assert client.get(reverse("public:region-period", args=["kota-uji", "2026-Q3"])).status_code == 404
     assert client.get(reverse("public:notice", args=["kota-lain", "2026-Q3", "loket-kecamatan"])).status_code == 404
 
 
