@@ -9,6 +9,7 @@ Each function takes plain numbers and labels and returns a SafeString of one <sv
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -34,6 +35,7 @@ TODAY = "#146c43"
 BAND_FILL = {"A": "#d1e7dd", "B": "#cfe2ff", "C": "#ffe5d0", "D": "#f8d7da"}
 BAND_TEXT = {"A": "#146c43", "B": "#0a58ca", "C": "#9a4a00", "D": "#b02a37"}
 # Distinct hues for slices and series, dark enough for white text to be unnecessary (labels sit beside).
+BAR_LABEL_CHARS = 28  # characters of a bar label's line; about 7 px each at 12 px DejaVu Sans
 PALETTE = ("#3d6fb6", "#e07b39", "#2f9e74", "#b8336a", "#7a5cc2", "#8c6d1f", "#0f8ea8", "#6c757d")
 
 _ids = _counter(1)
@@ -58,6 +60,27 @@ def _percent(part: int, whole: int) -> str:
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _middle(text: str, limit: int) -> str:
+    """Shortened from the middle, so both the start and the distinguishing end stay readable."""
+    if len(text) <= limit:
+        return text
+    tail = (limit - 1) // 2
+    return text[: limit - 1 - tail].rstrip() + "…" + text[len(text) - tail:].lstrip()
+
+
+def _label_lines(label: str, limit: int) -> list[str]:
+    """A bar's label on at most two lines of `limit` characters: "unit · service" puts each on its own line
+    (units of one agency often share a long name start); other labels wrap at words. What still does not fit
+    is shortened from the middle, never cut off at the end."""
+    unit, dot, service = label.partition(" · ")
+    if dot:
+        return [_middle(unit + dot.rstrip(), limit), _middle(service, limit)]
+    lines = textwrap.wrap(label, limit) or [label]
+    if len(lines) <= 2:
+        return [_middle(line, limit) for line in lines]
+    return [lines[0], _middle(" ".join(lines[1:]), limit)]
 
 
 def _svg(*, width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
@@ -240,16 +263,20 @@ def trend_chart(*, points: Sequence[tuple[str, Decimal | None]], regulation: Reg
 def bar_chart(*, items: Sequence[tuple[str, int]], title: str, width: int = 420) -> SafeString:
     """Counts as horizontal bars, each with its count and share of the total written beside it."""
     total = sum(value for _label, value in items)
-    longest = max((len(label) for label, _value in items), default=0)
-    label_width, value_width, row, top = min(max(60, 7 * min(longest, 28) + 14), 220), 96, 22, 6
+    labels = [_label_lines(label, BAR_LABEL_CHARS) for label, _value in items]
+    longest = max((len(line) for lines in labels for line in lines), default=0)
+    two_lines = any(len(lines) > 1 for lines in labels)
+    label_width, value_width, row, top = min(max(60, 7 * longest + 14), 220), 96, 34 if two_lines else 22, 6
     width = max(width, label_width + value_width + 120)
     plot_w = width - label_width - value_width
     largest = max((value for _label, value in items), default=0) or 1
     height = top + row * len(items) + 6
     body = []
-    for index, (label, value) in enumerate(items):
+    for index, ((label, value), lines) in enumerate(zip(items, labels, strict=True)):
         y = top + index * row
-        body.append(_text(label_width - 8, y + row / 2 + 4, _short(label, 28), anchor="end"))
+        first = y + row / 2 + 4 - 7 * (len(lines) - 1)
+        body.extend(_text(label_width - 8, first + 14 * number, line, anchor="end")
+                    for number, line in enumerate(lines))
         body.append(_rect(label_width, y + 3, plot_w * value / largest, row - 6,
                           PALETTE[index % len(PALETTE)] if len(items) <= 2 else BAR))
         body.append(_text(label_width + plot_w * value / largest + 6, y + row / 2 + 4,
