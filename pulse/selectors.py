@@ -1,17 +1,20 @@
-"""Reading the daily pulse: counts per day and face for one unit, grouped in SQL."""
+"""Reading the daily pulse: counts per day and face for one unit, and per unit across a region, grouped in SQL."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from pulse.models import SATISFIED_VALUES, PulseAnswer, PulseValue
 from reports.ikm import round_half_up
 
 BOARD_DAYS = 30
+# The region view's "recent" window: a working week and its weekend, today included.
+REGION_RECENT_DAYS = 7
+UNHAPPY_VALUES = (PulseValue.VERY_UNSATISFIED, PulseValue.UNSATISFIED)
 
 
 @dataclass(frozen=True)
@@ -77,3 +80,45 @@ def pulse_wall_payload(*, unit_id: int, unit_name: str) -> dict:
         "satisfied_percent": None if today.satisfied_percent is None else float(today.satisfied_percent),
         "updated_at": timezone.localtime().isoformat(timespec="seconds"),
     }
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    return round_half_up(Fraction(part, whole) * 100, 1) if whole else None
+
+
+@dataclass(frozen=True)
+class PulseUnitRow:
+    """One unit on the region's pulse view: today's and the recent days' answers, and how many were unhappy
+    (Sangat tidak puas or Tidak puas)."""
+
+    unit: object
+    today: int
+    today_unhappy: int
+    recent: int
+    recent_unhappy: int
+
+    @property
+    def today_unhappy_percent(self) -> Decimal | None:
+        return _percent(self.today_unhappy, self.today)
+
+    @property
+    def recent_unhappy_percent(self) -> Decimal | None:
+        return _percent(self.recent_unhappy, self.recent)
+
+
+def pulse_region_units(*, units, today: date | None = None, days: int = REGION_RECENT_DAYS) -> list[PulseUnitRow]:
+    """Every unit of `units` (a queryset: the caller's scope) with pulse answers in the last `days` days, the
+    unhappiest recent share first. One grouped query."""
+    today = today or timezone.localdate()
+    unhappy = Q(value__in=UNHAPPY_VALUES)
+    counts = (PulseAnswer.objects.filter(unit__in=units, day__gte=today - timedelta(days=days - 1), day__lte=today)
+              .values("unit_id").order_by()
+              .annotate(recent=Count("id"), recent_unhappy=Count("id", filter=unhappy),
+                        today=Count("id", filter=Q(day=today)),
+                        today_unhappy=Count("id", filter=Q(day=today) & unhappy)))
+    by_unit = {row["unit_id"]: row for row in counts}
+    found = units.filter(id__in=by_unit).select_related("agency")
+    rows = [PulseUnitRow(unit=unit, today=by_unit[unit.id]["today"], today_unhappy=by_unit[unit.id]["today_unhappy"],
+                         recent=by_unit[unit.id]["recent"], recent_unhappy=by_unit[unit.id]["recent_unhappy"])
+            for unit in found]
+    return sorted(rows, key=lambda row: (-row.recent_unhappy_percent, -row.recent, row.unit.name))

@@ -1,4 +1,5 @@
-"""The daily pulse board for a unit's staff, and the wall display for a waiting room's TV."""
+"""The daily pulse board for a unit's staff, the region's view of every unit for Bagian Organisasi, and the wall
+display for a waiting room's TV."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -7,10 +8,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from agencies.selectors import get_unit_for_user
+from agencies.selectors import get_region_for_user, get_unit_for_user, units_for_user
 from pulse.charts import pulse_days_chart
 from pulse.models import PulseValue
-from pulse.selectors import BOARD_DAYS, pulse_board, pulse_wall_payload
+from pulse.selectors import BOARD_DAYS, REGION_RECENT_DAYS, pulse_board, pulse_region_units, pulse_wall_payload
 from surveys.models import Kiosk, KioskMode
 
 # A TV in the waiting room: fresh enough to see one's own tap, light on the server.
@@ -29,6 +30,21 @@ def board(request, unit_code: str):
         "faces": PulseValue.choices, "chart": pulse_days_chart(days=days[::-1]),
         "pulse_kiosks": Kiosk.objects.filter(unit=unit, mode=KioskMode.PULSE, revoked_at__isnull=True)
                                      .order_by("name"),
+    })
+
+
+@login_required
+@never_cache
+@require_GET
+def region(request, region_code: str):
+    """Every unit of the region with pulse answers lately: today's and the last days' counts, and the unhappy
+    share, so Bagian Organisasi sees where a counter is having a bad day."""
+    region = get_region_for_user(request.user, region_code)
+    units = units_for_user(request.user).filter(agency__region=region)
+    rows = pulse_region_units(units=units)
+    return render(request, "pulse/region.html", {
+        "region": region, "rows": rows, "recent_days": REGION_RECENT_DAYS,
+        "today": sum(row.today for row in rows), "today_unhappy": sum(row.today_unhappy for row in rows),
     })
 
 
