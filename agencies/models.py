@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 code_validator = RegexValidator(
@@ -261,3 +262,31 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.target}"
+
+    def detail_shown(self) -> list[tuple[str, str]]:
+        """The recorded details as a staff member reads them: named in words, a role by its label, a default
+        monev item in the screen's language; anything else as it was recorded."""
+        roles = dict(StaffRole.Role.choices)
+        changes = {"added": _("ditambahkan"), "updated": _("diubah"), "deleted": _("dihapus")}
+        shown = []
+        for key, value in self.detail.items():
+            if key == "role":
+                value = roles.get(value, value)
+            elif key == "change":
+                value = changes.get(value, value)
+            elif key == "item" and isinstance(value, str):
+                value = gettext(value)
+            shown.append((str(AUDIT_DETAIL_NAMES.get(key, key)), value))
+        return shown
+
+
+# The keys audit_record() is given, in words (agencies.audit).
+AUDIT_DETAIL_NAMES = {
+    "user": _("pengguna"), "role": _("peran"), "scope": _("cakupan"), "before": _("sebelum"),
+    "after": _("sesudah"), "unit": _("unit"), "kiosk": _("kios"), "item": _("butir"), "year": _("tahun"),
+    "status": _("status"), "visited_on": _("tanggal kunjungan"), "file": _("berkas"), "change": _("perubahan"),
+    "name": _("nama"), "start": _("mulai"), "end": _("selesai"), "seed": _("seed"), "units": _("unit"),
+    "services": _("layanan"), "services_added": _("layanan ditambahkan"), "questionnaire": _("kuesioner"),
+    "copied_from": _("disalin dari"), "deleted": _("dihapus"), "first": _("pertama"),
+    "answered_at": _("waktu mengisi"),
+}

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +34,12 @@ class ChecklistItem(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.year})"
+
+    @property
+    def name_shown(self) -> str:
+        """The name on a screen: the default items (stored in Indonesian) in the screen's language; an item a
+        region added itself keeps the words it was given. Documents print `name`."""
+        return gettext(self.name)
 
     @property
     def is_automatic(self) -> bool:

@@ -100,7 +100,7 @@ def checklist(request, region_code: str, year: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Butir “%(name)s” ditambahkan.") % {"name": item.name})
+            messages.success(request, _("Butir “%(name)s” ditambahkan.") % {"name": item.name_shown})
             return redirect(f"{reverse('monev:checklist', args=[found.code])}?tahun={year}")
     items = sorted(items, key=lambda item: (item.position, item.id))
     used = set(ChecklistItem.objects.filter(Q(assessments__isnull=False) | Q(evidence__isnull=False),
@@ -123,11 +123,11 @@ def item_edit(request, region_code: str, item_id: int):
         try:
             if "delete" in request.POST:
                 services.item_delete(item=item, by=request.user)
-                messages.success(request, _("Butir “%(name)s” dihapus.") % {"name": item.name})
+                messages.success(request, _("Butir “%(name)s” dihapus.") % {"name": item.name_shown})
                 return redirect(back)
             if form.is_valid():
                 services.item_update(item=item, by=request.user, **form.cleaned_data)
-                messages.success(request, _("Butir “%(name)s” disimpan.") % {"name": item.name})
+                messages.success(request, _("Butir “%(name)s” disimpan.") % {"name": item.name_shown})
                 return redirect(back)
         except ValidationError as error:
             form.add_error(None, error)
@@ -223,9 +223,9 @@ def evidence_upload(request, unit_code: str, item_id: int):
     if form.is_valid():
         evidence = services.evidence_add(unit=found, item=item, upload=form.cleaned_data["file"], by=request.user)
         messages.success(request, _("Bukti “%(name)s” disimpan untuk butir “%(item)s”.")
-                         % {"name": evidence.original_name, "item": item.name})
+                         % {"name": evidence.original_name, "item": item.name_shown})
         return redirect(_back(found, item.year))
-    messages.error(request, _("Bukti untuk butir “%(item)s” tidak disimpan.") % {"item": item.name})
+    messages.error(request, _("Bukti untuk butir “%(item)s” tidak disimpan.") % {"item": item.name_shown})
     return _unit_page(request, found, item.year, upload_forms={item.id: form}, status=400)
 
 
@@ -276,7 +276,7 @@ def assess(request, unit_code: str, item_id: int):
     form = AssessmentForm(request.POST, instance=current, year=item.year, prefix=f"assess{item.id}")
     if form.is_valid():
         services.assessment_record(unit=found, item=item, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Penilaian butir “%(item)s” disimpan.") % {"item": item.name})
+        messages.success(request, _("Penilaian butir “%(item)s” disimpan.") % {"item": item.name_shown})
         return redirect(_back(found, item.year))
-    messages.error(request, _("Penilaian butir “%(item)s” tidak disimpan.") % {"item": item.name})
+    messages.error(request, _("Penilaian butir “%(item)s” tidak disimpan.") % {"item": item.name_shown})
     return _unit_page(request, found, item.year, assess_forms={item.id: form}, status=400)
