@@ -30,9 +30,9 @@ pytestmark = pytest.mark.django_db
 
 # Pages anybody may open: the admin (superusers only, tested by Django), the citizens' kiosk and QR survey,
 # the kiosk API, the public results, language switch, sign-in/out, the health check and static files; and the
-# pulse wall display, which a kiosk token in its link's fragment authenticates like the kiosk.
+# pulse wall display, which a kiosk token in its link's fragment authenticates like the kiosk; the site's icon.
 PUBLIC_PREFIXES = ("admin/", "i18n/", "accounts/", "kiosk/", "s/", "api/", "hasil/", "health", "static/", "media/",
-                   "denyut/layar/")
+                   "denyut/layar/", "favicon.ico")
 # Namespaces whose pages change a unit's or agency's set-up: only agency and region admins manage.
 MANAGEMENT_NAMESPACES = {"agencies"}
 SCOPE_KWARGS = ("unit_code", "agency_code", "region_code")
