@@ -42,8 +42,8 @@ OVERFLOW = """() => {
   if (document.documentElement.scrollWidth <= width) return null;
   const wide = [...document.body.querySelectorAll("*")].filter((element) => {
     const box = element.getBoundingClientRect();
-    return box.right > width + 1 && !element.closest(".table-responsive, .skm-scroll");
-  }).slice(0, 3).map((element) => element.tagName.toLowerCase() + (element.className ? "." + String(element.className).trim().split(/\\s+/).join(".") : ""));
+    return box.right > width + 1 && !element.closest(".table-responsive");
+  }).slice(0, 3).map((element) => `${element.tagName.toLowerCase()}.${element.getAttribute("class") || ""}`);
   return {scrollWidth: document.documentElement.scrollWidth, width, wide};
 }"""
 

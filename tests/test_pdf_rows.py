@@ -62,7 +62,8 @@ def test_the_monev_recap_never_splits_a_unit_row_and_repeats_its_header(world):
     for n in range(ROWS):
         # Long names wrap over several lines, so a row is tall, as in a real region's recap.
         unit = make_unit(world.agency, f"puskesmas-{n:02d}",
-                         name=f"Mula{n:02d} Unit Pelayanan Terpadu Satu Pintu Kecamatan Sukamaju Bagian Timur Ujung{n:02d}")
+                         name=f"Mula{n:02d} Unit Pelayanan Terpadu Satu Pintu Kecamatan Sukamaju Bagian Timur "
+                              f"Ujung{n:02d}")
         Population.objects.create(unit=unit, year=2025, service_users=10)
     client = Client()
     client.force_login(world.region_admin)
