@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0007_drop_redundant_indexes'),
+        ('surveys', '0009_questionnaire_translation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
