@@ -27,7 +27,7 @@ class ViewOnlyAdmin(ViewOnly, admin.ModelAdmin):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "kemendagri_code", "province"]
+    list_display = ["name", "code", "kind", "kemendagri_code", "province", "time_zone"]
     list_filter = ["kind"]
     list_select_related = ["province"]
     search_fields = ["name", "code", "kemendagri_code"]

@@ -8,3 +8,6 @@ class AgenciesConfig(AppConfig):
 
     def ready(self):
         from agencies import checks  # noqa: F401 - registers the deploy checks
+        from agencies.zones import connect_signals
+
+        connect_signals()

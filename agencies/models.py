@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from reports.periods import ROMAN
+
 code_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{0,39}$", _("Kode hanya huruf kecil, angka dan tanda hubung (maks. 40).")
 )
@@ -13,6 +15,14 @@ code_validator = RegexValidator(
 class RespondentType(models.TextChoices):
     PUBLIC = "public", _("Masyarakat umum")
     INTERNAL = "internal", _("ASN / instansi pemerintah")
+
+
+class TimeZone(models.TextChoices):
+    """Indonesia's three time zones: a region's periods, days and printed dates are in its own."""
+
+    WIB = "Asia/Jakarta", _("WIB (Asia/Jakarta)")
+    WITA = "Asia/Makassar", _("WITA (Asia/Makassar)")
+    WIT = "Asia/Jayapura", _("WIT (Asia/Jayapura)")
 
 
 class Region(models.Model):
@@ -32,6 +42,10 @@ class Region(models.Model):
     province = models.ForeignKey(
         "self", verbose_name=_("provinsi"), null=True, blank=True, on_delete=models.PROTECT,
         limit_choices_to={"kind": "provinsi"}, related_name="+",
+    )
+    time_zone = models.CharField(
+        _("zona waktu"), max_length=20, choices=TimeZone.choices, default=TimeZone.WIB,
+        help_text=_("Hari, periode dan tanggal dokumen daerah ini. Setelah diubah, jalankan rebuild_tallies."),
     )
 
     class Meta:
@@ -134,7 +148,7 @@ class Population(models.Model):
                              related_name="populations")
     year = models.PositiveSmallIntegerField(_("tahun"))
     quarter = models.PositiveSmallIntegerField(
-        _("triwulan"), null=True, blank=True, choices=[(1, "TW I"), (2, "TW II"), (3, "TW III"), (4, "TW IV")],
+        _("triwulan"), null=True, blank=True, choices=[(number, f"TW {roman}") for number, roman in ROMAN.items()],
         help_text=_("Kosongkan untuk jumlah setahun."),
     )
     service_users = models.PositiveIntegerField(_("jumlah pengguna layanan"))
@@ -152,7 +166,7 @@ class Population(models.Model):
         ]
 
     def __str__(self):
-        period = f"TW {self.quarter} {self.year}" if self.quarter else str(self.year)
+        period = f"TW {ROMAN[self.quarter]} {self.year}" if self.quarter else str(self.year)
         return f"{self.unit} {period}: {self.service_users}"
 
 

@@ -29,7 +29,7 @@ class PulseAnswer(models.Model):
                                              validators=[MinValueValidator(1), MaxValueValidator(4)])
     answered_at = models.DateTimeField(_("waktu menjawab"))
     received_at = models.DateTimeField(_("diterima"), auto_now_add=True)
-    # The local date (settings.TIME_ZONE) of answered_at: the board's day, stored so it is grouped in SQL.
+    # The local date (the region's time zone) of answered_at: the board's day, stored so it is grouped in SQL.
     day = models.DateField(_("hari"))
 
     class Meta:

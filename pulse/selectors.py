@@ -8,6 +8,7 @@ from fractions import Fraction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from agencies.zones import unit_today, unit_zones
 from pulse.models import SATISFIED_VALUES, PulseAnswer, PulseValue
 from reports.ikm import round_half_up
 
@@ -59,12 +60,12 @@ def pulse_days(*, unit_id: int, start: date, end: date) -> list[PulseDay]:
 
 def pulse_board(*, unit_id: int, today: date | None = None, days: int = BOARD_DAYS) -> list[PulseDay]:
     """Today (first, from zero at local midnight) and the days before it, newest first."""
-    today = today or timezone.localdate()
+    today = today or unit_today(unit_id)
     return pulse_days(unit_id=unit_id, start=today - timedelta(days=days - 1), end=today)
 
 
 def pulse_today(*, unit_id: int, today: date | None = None) -> PulseDay:
-    today = today or timezone.localdate()
+    today = today or unit_today(unit_id)
     return pulse_days(unit_id=unit_id, start=today, end=today)[0]
 
 
@@ -78,7 +79,7 @@ def pulse_wall_payload(*, unit_id: int, unit_name: str) -> dict:
         "total": today.total,
         "satisfied": today.satisfied,
         "satisfied_percent": None if today.satisfied_percent is None else float(today.satisfied_percent),
-        "updated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "updated_at": timezone.localtime(timezone.now(), unit_zones([unit_id])[unit_id]).isoformat(timespec="seconds"),
     }
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.zones import unit_zones
 from pulse.models import PulseAnswer, PulseValue
 from surveys.validation import OLDEST_ANSWER, answered_at_of
 
@@ -26,10 +27,10 @@ class NewPulse:
     answered_at: datetime
 
 
-def pulse_day(moment: datetime) -> date:
-    """The board's day of an answer: its local date in settings.TIME_ZONE (Asia/Jakarta), so the board
-    starts from zero at local midnight."""
-    return timezone.localtime(moment).date()
+def pulse_day(moment: datetime, zone=None) -> date:
+    """The board's day of an answer: its local date in the unit's region time zone (agencies.zones; the
+    active zone when none is given), so the board starts from zero at local midnight."""
+    return timezone.localtime(moment, zone).date()
 
 
 def pulse_validate(data, *, now: datetime | None = None) -> NewPulse:
@@ -63,7 +64,8 @@ def pulse_answer_record(new: NewPulse, *, unit_id: int, kiosk_id: int | None) ->
     """Store one tap once. Returns (id, unit id, created); a known key returns the stored answer, whose
     unit the caller compares with its own (a key is never shared between units)."""
     answer = PulseAnswer(unit_id=unit_id, kiosk_id=kiosk_id, key=new.key, value=new.value,
-                         answered_at=new.answered_at, day=pulse_day(new.answered_at))
+                         answered_at=new.answered_at,
+                         day=pulse_day(new.answered_at, unit_zones([unit_id])[unit_id]))
     try:
         with transaction.atomic():
             answer.save(force_insert=True)

@@ -166,3 +166,21 @@ class FollowUpPlanForm(forms.ModelForm):
         if not responsible:
             raise forms.ValidationError(_("Isi penanggung jawab."))
         return responsible
+
+
+class PublicationForm(forms.Form):
+    """The period to publish, chosen from the finished periods with data that are not published yet."""
+
+    period = forms.ChoiceField(label=gettext_lazy("Periode"),
+                               error_messages={"invalid_choice": gettext_lazy(
+                                   "Pilih dari daftar periode yang sudah selesai, ada datanya dan belum "
+                                   "dipublikasikan."),
+                                   "required": gettext_lazy("Pilih periode yang akan dipublikasikan.")})
+
+    def __init__(self, *args, periods: list[Period], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.periods = {period.slug: period for period in periods}
+        self.fields["period"].choices = [(period.slug, period.label) for period in periods]
+
+    def clean_period(self) -> Period:
+        return self.periods[self.cleaned_data["period"]]

@@ -5,7 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-QUARTERS = [(1, "TW I"), (2, "TW II"), (3, "TW III"), (4, "TW IV")]
+from reports.periods import ROMAN
+
+QUARTERS = [(number, f"TW {roman}") for number, roman in ROMAN.items()]
 
 
 class FollowUpPlan(models.Model):
@@ -47,30 +49,38 @@ class FollowUpPlan(models.Model):
 
 
 class Publication(models.Model):
-    """A region's results for a period, released to the public page."""
+    """A region's results for a period, released to the public page, frozen: `snapshot` holds every unit,
+    agency and region figure as published and `checksum` its SHA-256, so later responses never change what
+    was published. A revision is a new row with the next `revision`; earlier ones stay readable."""
 
     region = models.ForeignKey("agencies.Region", verbose_name=_("pemerintah daerah"), on_delete=models.CASCADE,
                                related_name="publications")
     year = models.PositiveSmallIntegerField(_("tahun"))
     quarter = models.PositiveSmallIntegerField(_("triwulan"), null=True, blank=True, choices=QUARTERS,
                                                help_text=_("Kosongkan untuk hasil setahun."))
+    revision = models.PositiveSmallIntegerField(_("versi"), default=1)
     published_at = models.DateTimeField(_("diterbitkan"), auto_now_add=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name=_("diterbitkan oleh"))
+    provisional = models.BooleanField(_("sementara"), default=False,
+                                      help_text=_("Ada unit di bawah sampel minimal atau tanpa data."))
+    snapshot = models.JSONField(_("angka yang diterbitkan"), default=dict, blank=True)
+    checksum = models.CharField(_("checksum SHA-256"), max_length=64, blank=True)
 
     class Meta:
-        ordering = ["region", "-year", "-quarter"]
+        ordering = ["region", "-year", "-quarter", "-revision"]
         verbose_name = _("publikasi hasil")
         verbose_name_plural = _("publikasi hasil")
         constraints = [
-            models.UniqueConstraint(fields=["region", "year", "quarter"], name="publication_unique_quarter"),
-            models.UniqueConstraint(fields=["region", "year"], condition=Q(quarter__isnull=True),
-                                    name="publication_unique_year"),
+            models.UniqueConstraint(fields=["region", "year", "quarter", "revision"],
+                                    name="publication_unique_quarter_revision"),
+            models.UniqueConstraint(fields=["region", "year", "revision"], condition=Q(quarter__isnull=True),
+                                    name="publication_unique_year_revision"),
         ]
 
     def __str__(self):
-        period = f"TW {self.quarter} {self.year}" if self.quarter else str(self.year)
-        return f"{self.region} {period}"
+        period = f"TW {ROMAN[self.quarter]} {self.year}" if self.quarter else str(self.year)
+        return f"{self.region} {period} v{self.revision}"
 
 
 class GeneratedDocument(models.Model):

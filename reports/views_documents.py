@@ -14,12 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agencies.selectors import get_agency_for_user, get_region_for_user, get_unit_for_user
-from reports.documents.common import DocumentScope, PdfUnavailable, document_language
+from agencies.zones import region_date, region_today, region_zone
+from reports.documents.common import DocumentScope, PdfUnavailable, date_text, document_language
 from reports.documents.evaluation import evaluation_pdf
 from reports.documents.generated import document_request, documents_for_user
 from reports.documents.laporan import laporan_pdf
-from reports.documents.publication import publication_publish, publication_withdraw, publications_of
+from reports.documents.publication import (
+    publication_period, publication_publish, publication_revise, publication_snapshot, publication_withdraw,
+    publications_of, publishable_periods, responses_after,
+)
 from reports.documents.workbooks import processing_table_write, responses_export_write
+from reports.forms import PublicationForm
 from reports.models import GeneratedDocument
 from reports.periods import Period
 from reports.selectors import responses_in_period
@@ -33,24 +38,39 @@ class BadPeriod(ValueError):
     pass
 
 
-def _period(request) -> Period:
+class FuturePeriod(ValueError):
+    def __init__(self, period: Period):
+        super().__init__(period.slug)
+        self.period = period
+
+
+def _period(request, region) -> Period:
+    """The period asked for; a future one has no document (its days are in the region's time zone)."""
     text = request.GET.get("period") or request.POST.get("period")
+    today = region_today(region)
     if not text:
-        return Period.containing(timezone.localdate())
+        return Period.containing(today)
     try:
-        return Period.from_slug(text)
+        period = Period.from_slug(text)
     except ValueError:
         raise BadPeriod(text) from None
+    if period.start > today:
+        raise FuturePeriod(period)
+    return period
 
 
 def _message(request, *, title: str, text: str, status: int):
     return render(request, "reports/documents_message.html", {"title": title, "text": text}, status=status)
 
 
-def _bad_period(request, text):
+def _bad_period(request, problem):
+    if isinstance(problem, FuturePeriod):
+        return _message(request, title=_("Periode belum dimulai"), status=404,
+                        text=_("%(period)s belum dimulai, jadi belum ada dokumennya.")
+                        % {"period": problem.period.label})
     return _message(request, title=_("Periode tidak dikenal"), status=400,
                     text=_("Periode “%(text)s” tidak dikenal. Contoh: 2026-Q3 (triwulan), 2026-S1, 2026-M07 "
-                           "atau 2026.") % {"text": text})
+                           "atau 2026.") % {"text": problem})
 
 
 def _scope(request, *, unit_code=None, agency_code=None) -> DocumentScope:
@@ -62,10 +82,10 @@ def _scope(request, *, unit_code=None, agency_code=None) -> DocumentScope:
 def _pdf(request, builder, slug: str, **codes):
     scope = _scope(request, **codes)
     try:
-        period = _period(request)
-        with document_language():
+        period = _period(request, scope.region)
+        with document_language(), timezone.override(region_zone(scope.region)):
             data = builder(scope=scope, period=period)
-    except BadPeriod as problem:
+    except (BadPeriod, FuturePeriod) as problem:
         return _bad_period(request, problem)
     except PdfUnavailable:
         return _message(request, title=_("PDF tidak dapat dibuat"), status=503,
@@ -79,11 +99,11 @@ def _pdf(request, builder, slug: str, **codes):
 def _xlsx(request, writer, slug: str, **codes):
     scope = _scope(request, **codes)
     try:
-        period = _period(request)
-    except BadPeriod as problem:
+        period = _period(request, scope.region)
+    except (BadPeriod, FuturePeriod) as problem:
         return _bad_period(request, problem)
     out = tempfile.TemporaryFile()
-    with document_language():
+    with document_language(), timezone.override(region_zone(scope.region)):
         writer(scope=scope, period=period, out=out)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=f"{slug}-{scope.code}-{period.slug}.xlsx",
@@ -111,8 +131,8 @@ def responses_export(request, **codes):
     """Small exports stream at once; large ones (or a POST) are built in the background."""
     scope = _scope(request, **codes)
     try:
-        period = _period(request)
-    except BadPeriod as problem:
+        period = _period(request, scope.region)
+    except (BadPeriod, FuturePeriod) as problem:
         return _bad_period(request, problem)
     if request.method == "POST":
         document = document_request(kind=GeneratedDocument.Kind.RESPONSES_XLSX, period=period, user=request.user,
@@ -130,8 +150,8 @@ def responses_export(request, **codes):
 def region_recap(request, region_code):
     region = get_region_for_user(request.user, region_code)
     try:
-        period = _period(request)
-    except BadPeriod as problem:
+        period = _period(request, region)
+    except (BadPeriod, FuturePeriod) as problem:
         return _bad_period(request, problem)
     if request.method == "POST":
         kind = {"xlsx": GeneratedDocument.Kind.RECAP_XLSX, "pdf": GeneratedDocument.Kind.RECAP_PDF}.get(
@@ -168,25 +188,50 @@ def document_download(request, document_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def region_publication(request, region_code):
+    """Publishing is deliberate: pick a finished period with data, review the units short of their sample or
+    without data, then confirm. Published periods can be revised (late responses) or withdrawn."""
     region = get_region_for_user(request.user, region_code)
+    published = publications_of(region=region)
+    taken = {publication_period(publication) for publication in published}
+    form = PublicationForm(periods=[p for p in publishable_periods(region=region) if p not in taken])
     if request.method == "POST":
-        return _publication_change(request, region)
-    return render(request, "reports/documents_publication.html",
-                  {"region": region, "publications": publications_of(region=region),
-                   "current": Period.containing(timezone.localdate())})
+        action = request.POST.get("action")
+        if action in ("withdraw", "revise"):
+            return _publication_change(request, region, action, published)
+        form = PublicationForm(request.POST, periods=list(form.periods.values()))
+        if form.is_valid():
+            period = form.cleaned_data["period"]
+            if action == "publish" and request.POST.get("confirmed") == "yes":
+                publication = publication_publish(region=region, period=period, user=request.user)
+                messages.success(request, (_("Hasil %(period)s dipublikasikan sebagai hasil sementara.")
+                                           if publication.provisional else _("Hasil %(period)s dipublikasikan."))
+                                 % {"period": period.label})
+                return redirect("documents:region-publication", region_code=region.code)
+            snapshot = publication_snapshot(region=region, period=period)
+            return render(request, "reports/documents_publication_confirm.html",
+                          {"region": region, "period": period, "snapshot": snapshot,
+                           "short": [row for row in snapshot["units"] if row["code"] in snapshot["short"]],
+                           "empty": [row for row in snapshot["units"] if row["code"] in snapshot["empty"]]})
+    rows = [{"publication": publication, "period": publication_period(publication),
+             "published_on": date_text(region_date(region, publication.published_at)),
+             "late": responses_after(publication)} for publication in published]
+    return render(request, "reports/documents_publication.html", {"region": region, "form": form, "rows": rows})
 
 
-def _publication_change(request, region):
-    try:
-        period = _period(request)
-    except BadPeriod as problem:
-        return _bad_period(request, problem)
-    if period.kind not in ("quarter", "year"):
-        messages.error(request, _("Hanya hasil triwulan atau tahunan yang dapat dipublikasikan."))
-    elif request.POST.get("action") == "withdraw":
+def _publication_change(request, region, action: str, published):
+    periods = {publication_period(publication).slug: publication_period(publication) for publication in published}
+    period = periods.get(request.POST.get("period", ""))
+    if period is None:
+        messages.error(request, _("Periode itu belum dipublikasikan."))
+    elif action == "withdraw":
         publication_withdraw(region=region, period=period, user=request.user)
         messages.success(request, _("Publikasi %(period)s ditarik.") % {"period": period.label})
     else:
-        publication_publish(region=region, period=period, user=request.user)
-        messages.success(request, _("Hasil %(period)s dipublikasikan.") % {"period": period.label})
+        revision = publication_revise(region=region, period=period, user=request.user)
+        if revision is None:
+            messages.info(request, _("Angka %(period)s tidak berubah sejak publikasi terakhir; tidak ada revisi.")
+                          % {"period": period.label})
+        else:
+            messages.success(request, _("Revisi %(period)s dipublikasikan sebagai versi %(revision)s.")
+                             % {"period": period.label, "revision": revision.revision})
     return redirect("documents:region-publication", region_code=region.code)

@@ -1,31 +1,58 @@
-"""Public pages (no login): the published SKM results of each region and a printable notice per unit.
-Only published periods exist here; anything else is a 404."""
+"""Public pages (no login): the published SKM results of each region and a printable notice per unit, read
+from the publication's frozen snapshot only. Only published periods exist here; anything else is a 404."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
-from agencies.models import Region, ServiceUnit
-from reports.documents.common import PdfUnavailable, date_text
+from agencies.models import Region
+from agencies.zones import region_zone
+from reports.documents.common import PdfUnavailable
 from reports.documents.publication import (
-    notice_pdf, public_results, publication_period, publications_of, published_period, published_regions,
+    notice_pdf, public_view, publication_intact, publication_period, publication_versions, publications_of,
+    published_regions, snapshot_changes,
 )
+from reports.models import Publication
 from reports.periods import Period
 
 
-def _published(region_code: str, period_slug: str | None) -> tuple[Region, Period, list[Period]]:
+def _published(request, region_code: str, period_slug: str | None) -> dict:
+    """The asked version (?versi=N, else the latest) of the period's publication, with its siblings."""
     region = get_object_or_404(Region, code=region_code)
+    timezone.activate(region_zone(region))  # the middleware resets it after the response
     periods = [publication_period(publication) for publication in publications_of(region=region)]
     if not periods:
         raise Http404
-    if period_slug is None:
-        return region, periods[0], periods
     try:
-        period = Period.from_slug(period_slug)
+        period = periods[0] if period_slug is None else Period.from_slug(period_slug)
     except ValueError:
         raise Http404 from None
-    if not published_period(region=region, period=period):
+    versions = publication_versions(region=region, period=period)
+    if not versions:
         raise Http404
-    return region, period, periods
+    asked = request.GET.get("versi", "")
+    chosen = versions[-1]
+    if asked:
+        chosen = next((version for version in versions if str(version.revision) == asked), None)
+        if chosen is None:
+            raise Http404
+    return {"region": region, "periods": periods, "versions": versions, "publication": chosen}
+
+
+def _intact_or_refusal(request, found: dict):
+    publication: Publication = found["publication"]
+    if publication_intact(publication):
+        return None
+    return render(request, "reports/public/tampered.html", found, status=409)
+
+
+def _context(found: dict) -> dict:
+    publication, versions = found["publication"], found["versions"]
+    earlier = [version for version in versions if version.revision < publication.revision]
+    return {**found, **public_view(publication=publication), "is_latest": publication == versions[-1],
+            "latest": versions[-1],
+            "changes": snapshot_changes(earlier[-1].snapshot, publication.snapshot) if earlier else [],
+            "replaced": earlier[-1] if earlier else None}
 
 
 def index(request):
@@ -37,32 +64,33 @@ def region_results(request, region_code, period_slug=None):
     if period_slug is None and not publications_of(region=region):
         # Staff pages link here before anything is published: say so instead of a 404.
         return render(request, "reports/public/unpublished.html", {"region": region})
-    region, period, periods = _published(region_code, period_slug)
-    return render(request, "reports/public/region.html", {
-        "region": region, "period": period, "periods": periods,
-        "rows": public_results(region=region, period=period),
-    })
+    found = _published(request, region_code, period_slug)
+    refusal = _intact_or_refusal(request, found)
+    if refusal:
+        return refusal
+    return render(request, "reports/public/region.html", _context(found))
 
 
-def _notice_context(region_code, period_slug, unit_code) -> dict:
-    region, period, _periods = _published(region_code, period_slug)
-    unit = get_object_or_404(ServiceUnit.objects.select_related("agency"), code=unit_code, agency__region=region,
-                             is_active=True)
-    rows = public_results(region=region, period=period, unit=unit)
-    if not rows:
+def _notice_context(found: dict, unit_code: str) -> dict:
+    context = _context(found)
+    row = next((row for row in context["rows"] if row["code"] == unit_code), None)
+    if row is None:
         raise Http404
-    publication_day = next(p.published_at for p in publications_of(region=region)
-                           if publication_period(p) == period)
-    return {"region": region, "period": period, "row": rows[0], "unit": unit,
-            "published_on": date_text(publication_day.date())}
+    return {**context, "row": row}
 
 
 def unit_notice(request, region_code, period_slug, unit_code):
-    return render(request, "reports/public/notice.html", _notice_context(region_code, period_slug, unit_code))
+    found = _published(request, region_code, period_slug)
+    refusal = _intact_or_refusal(request, found)
+    return refusal or render(request, "reports/public/notice.html", _notice_context(found, unit_code))
 
 
 def unit_notice_pdf(request, region_code, period_slug, unit_code):
-    context = _notice_context(region_code, period_slug, unit_code)
+    found = _published(request, region_code, period_slug)
+    refusal = _intact_or_refusal(request, found)
+    if refusal:
+        return refusal
+    context = _notice_context(found, unit_code)
     try:
         data = notice_pdf(context=context)
     except PdfUnavailable:

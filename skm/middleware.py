@@ -5,7 +5,7 @@ from django.core.exceptions import MiddlewareNotUsed
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -91,3 +91,25 @@ class ApiDatabaseUnavailableMiddleware:
         response["Retry-After"] = str(settings.API_RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class RegionTimeZoneMiddleware:
+    """Staff screens are in the time zone of the staff member's region (WIB, WITA or WIT): "hari ini", the
+    current period and every date shown. Everyone else sees settings.TIME_ZONE; public pages and documents
+    set their region's zone themselves."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from agencies.zones import staff_zone
+
+        found = staff_zone(request.user)
+        if found is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(found)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -13,6 +13,8 @@ from django.db.models import Case, CharField, Count, F, Sum, Value, When
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from agencies.models import Region
+from agencies.zones import unit_zones, zone
 from surveys import official
 from surveys.models import (
     Answer, ElementMonthTally, ElementTally, ProfileMonthTally, Response, ResponseMonthTally, ResponseTally,
@@ -98,9 +100,10 @@ def _upsert_together(parts: list[tuple]):
         cursor.execute(sql, params)
 
 
-def response_key(response: Response):
+def response_key(response: Response, zone):
+    """The day-level tally key; the day is the local date in the unit's region time zone (agencies.zones)."""
     return (response.unit_id, response.service_id, response.questionnaire_id,
-            timezone.localdate(response.answered_at), response.channel)
+            timezone.localdate(response.answered_at, zone), response.channel)
 
 
 def profile_answers(response: Response) -> tuple[str, str, str, str]:
@@ -110,8 +113,10 @@ def profile_answers(response: Response) -> tuple[str, str, str, str]:
 def tallies_add(responses: Iterable[tuple[Response, Iterable[Answer]]], sign: int = 1):
     """Count (sign=1) or uncount (sign=-1) responses with their answers, in the caller's transaction."""
     responses_d, elements_d, responses_m, elements_m, profiles_m = Counter(), Counter(), Counter(), Counter(), Counter()
+    responses = list(responses)
+    zones = unit_zones(response.unit_id for response, _answers in responses)
     for response, answers in responses:
-        unit_id, service_id, questionnaire_id, day, channel = key = response_key(response)
+        unit_id, service_id, questionnaire_id, day, channel = key = response_key(response, zones[response.unit_id])
         month = month_of(day)
         responses_d[key] += sign
         responses_m[(unit_id, service_id, questionnaire_id, month, channel)] += sign
@@ -131,37 +136,43 @@ def _counter(rows, key_columns) -> Counter:
     return Counter({tuple(row[c] for c in key_columns): row["n"] for row in rows if row["n"]})
 
 
+def _zones_in_use() -> list[str]:
+    return list(Region.objects.order_by().values_list("time_zone", flat=True).distinct())
+
+
 def _counted_from_raw(since):
-    """The day-level tallies as the raw, non-excluded responses give them (from day `since` on)."""
-    local_day = TruncDate("answered_at", tzinfo=timezone.get_current_timezone())
-    responses = Response.objects.filter(excluded_at__isnull=True).annotate(day=local_day)
-    answers = (
-        Answer.objects.filter(response__excluded_at__isnull=True)
-        .annotate(day=TruncDate("response__answered_at", tzinfo=timezone.get_current_timezone()))
-    )
-    if since:
-        responses, answers = responses.filter(day__gte=since), answers.filter(day__gte=since)
-    responses = responses.values(*RESPONSE_KEY).annotate(n=Count("id"))
-    answers = (answers.values("response__unit_id", "response__service_id", "response__questionnaire_id", "day",
-                              "response__channel", "element_id", "value").annotate(n=Count("id")))
-    return (_counter(responses, RESPONSE_KEY),
-            _counter(answers, ("response__unit_id", "response__service_id", "response__questionnaire_id", "day",
-                               "response__channel", "element_id", "value")))
+    """The day-level tallies as the raw, non-excluded responses give them (from day `since` on), each day
+    local to its unit's region: one grouped query per time zone in use."""
+    responses_n, answers_n = Counter(), Counter()
+    answer_key = ("response__unit_id", "response__service_id", "response__questionnaire_id", "day",
+                  "response__channel", "element_id", "value")
+    for name in _zones_in_use():
+        responses = (Response.objects.filter(excluded_at__isnull=True, unit__agency__region__time_zone=name)
+                     .annotate(day=TruncDate("answered_at", tzinfo=zone(name))))
+        answers = (Answer.objects.filter(response__excluded_at__isnull=True,
+                                         response__unit__agency__region__time_zone=name)
+                   .annotate(day=TruncDate("response__answered_at", tzinfo=zone(name))))
+        if since:
+            responses, answers = responses.filter(day__gte=since), answers.filter(day__gte=since)
+        responses_n += _counter(responses.values(*RESPONSE_KEY).annotate(n=Count("id")), RESPONSE_KEY)
+        answers_n += _counter(answers.values(*answer_key).annotate(n=Count("id")), answer_key)
+    return responses_n, answers_n
 
 
 def _profiles_from_raw(since) -> Counter:
     """ProfileMonthTally as the raw responses give it, for the months that start on or after `since`."""
-    months = (Response.objects.filter(excluded_at__isnull=True)
-              .annotate(day=TruncDate("answered_at", tzinfo=timezone.get_current_timezone()))
-              .annotate(month=TruncMonth("day")))
-    if since:
-        months = months.filter(month__gte=since)
     counts = Counter()
-    for question, expression in zip(PROFILE_QUESTIONS, (F("gender"), age_band_expression(), F("education"),
-                                                        F("occupation")), strict=True):
-        rows = months.annotate(answer=expression).values("unit_id", "month", "answer").annotate(n=Count("id"))
-        for row in rows:
-            counts[(row["unit_id"], row["month"], question, row["answer"])] += row["n"]
+    for name in _zones_in_use():
+        months = (Response.objects.filter(excluded_at__isnull=True, unit__agency__region__time_zone=name)
+                  .annotate(day=TruncDate("answered_at", tzinfo=zone(name)))
+                  .annotate(month=TruncMonth("day")))
+        if since:
+            months = months.filter(month__gte=since)
+        for question, expression in zip(PROFILE_QUESTIONS, (F("gender"), age_band_expression(), F("education"),
+                                                            F("occupation")), strict=True):
+            rows = months.annotate(answer=expression).values("unit_id", "month", "answer").annotate(n=Count("id"))
+            for row in rows:
+                counts[(row["unit_id"], row["month"], question, row["answer"])] += row["n"]
     return counts
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def publish(client, user, period, region_code="kota-uji", action="publish"):
     client.force_login(user)
     response = client.post(reverse("documents:region-publication", kwargs={"region_code": region_code}),
-                           {"period": period, "action": action})
+                           {"period": period, "action": action, "confirmed": "yes"})
     client.logout()
     return response
 
@@ -97,7 +97,8 @@ def test_only_the_regions_admin_publishes(client, results):
     client.force_login(results.region_admin)
     page = client.get(reverse("documents:region-publication", kwargs={"region_code": "kota-uji"}))
     assert page.status_code == 200
-    assert publish(client, results.region_admin, "2026-M07").status_code == 302  # a month: refused
+    refused = publish(client, results.region_admin, "2026-M07")  # a month: a form error on the page itself
+    assert refused.status_code == 200 and "Pilih dari daftar periode" in refused.content.decode()
     assert not Publication.objects.exists()
 
 

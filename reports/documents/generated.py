@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agencies.selectors import administered_regions, agencies_for_user, units_for_user
+from agencies.zones import region_zone
 from reports.documents.common import DocumentScope, document_language
 from reports.documents.recap import recap_pdf, recap_xlsx_write
 from reports.documents.workbooks import responses_export_write
@@ -46,7 +47,8 @@ def document_build(*, document: GeneratedDocument) -> None:
     progress = _progress(document)
     scope_name = (document.region or document.agency or document.unit).code
     name = f"{document.kind.replace('_', '-')}-{scope_name}-{period.slug}.{EXTENSIONS[document.kind]}"
-    with tempfile.TemporaryFile() as out, document_language():
+    region = document.region or (document.agency or document.unit.agency).region
+    with tempfile.TemporaryFile() as out, document_language(), timezone.override(region_zone(region)):
         if document.kind == GeneratedDocument.Kind.RECAP_XLSX:
             recap_xlsx_write(region=document.region, period=period, out=out, progress=progress)
         elif document.kind == GeneratedDocument.Kind.RECAP_PDF:

@@ -12,6 +12,7 @@ from reports.documents.common import (
 )
 from reports.documents.plans import plans_for
 from reports.aggregates import unit_adequacy, unit_figures
+from reports.documents.publication import publication_status
 from reports.periods import Period
 from reports.selectors import (
     Sample, Scores, assisted_share, questionnaire_changes, respondent_profile_items, respondents_by_channel,
@@ -155,6 +156,7 @@ def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
                         "more": max(len(suggestions) - SUGGESTIONS_SHOWN, 0)},
         "head": scope.head,
         "place_date": f"{scope.region.name}, {date_text(timezone.localdate())}",
+        "publication": publication_status(region=scope.region, period=period),
     }
 
 
