@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reports.periods import ROMAN
+from reports.periods import ROMAN, Period
 
 code_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{0,39}$", _("Kode hanya huruf kecil, angka dan tanda hubung (maks. 40).")
@@ -165,9 +165,14 @@ class Population(models.Model):
                                    name="population_quarter_1_to_4"),
         ]
 
+    LATEST_FIRST = ("-year", models.F("quarter").desc(nulls_last=True))
+
+    @property
+    def period(self) -> Period:
+        return Period.quarter(self.year, self.quarter) if self.quarter else Period.year_of(self.year)
+
     def __str__(self):
-        period = f"TW {ROMAN[self.quarter]} {self.year}" if self.quarter else str(self.year)
-        return f"{self.unit} {period}: {self.service_users}"
+        return f"{self.unit} {self.period.short_label}: {self.service_users}"
 
 
 class StaffRole(models.Model):

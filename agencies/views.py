@@ -9,7 +9,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.forms import PopulationForm, RoleGrantForm, ServiceForm, UnitForm
-from agencies.models import Agency, AuditEvent, Region, Service, ServiceUnit, StaffRole
+from agencies.models import Agency, AuditEvent, Population, Region, Service, ServiceUnit, StaffRole
 from agencies.selectors import (
     agencies_for_user, agency_descendant_ids, get_agency_for_user, get_managed_unit_for_user, get_region_for_user,
     kiosk_is_silent,
@@ -82,7 +82,8 @@ def _page(request, template: str, managed: Managed, section: str, **context):
 def manage(request, region_code: str | None = None, agency_code: str | None = None):
     """The agencies and units in the manager's care, with their services and latest population."""
     managed = _managed(request.user, region_code=region_code, agency_code=agency_code)
-    units = managed.units.prefetch_related("services", "populations").order_by("agency__name", "name")
+    latest_first = Prefetch("populations", queryset=Population.objects.order_by(*Population.LATEST_FIRST))
+    units = managed.units.prefetch_related("services", latest_first).order_by("agency__name", "name")
     return _page(request, "agencies/manage.html", managed, "units", units=units, agencies=managed.agencies)
 
 
@@ -161,7 +162,7 @@ def unit_population(request, unit_code: str):
         population_set(unit=unit, **form.cleaned_data)
         messages.success(request, _("Jumlah pengguna layanan disimpan."))
         return redirect("agencies:unit_population", unit_code=unit.code)
-    populations = list(unit.populations.order_by("-year", "quarter"))
+    populations = list(unit.populations.order_by(*Population.LATEST_FIRST))
     for population in populations:
         population.required = krejcie_morgan(population.service_users)
     return render(request, "agencies/unit_population.html", {

@@ -51,6 +51,11 @@ def unit_zones(unit_ids: Iterable[int]) -> dict[int, ZoneInfo]:
     return {unit_id: zone(name) for unit_id, name in names.items()}
 
 
+def unit_zone_remember(unit: ServiceUnit) -> None:
+    """Cache the zone of a unit read with its agency and region."""
+    cache.set(_key(unit.id), unit.agency.region.time_zone, CACHE_SECONDS)
+
+
 def unit_zones_forget(unit_ids: Iterable[int]) -> None:
     cache.delete_many([_key(unit_id) for unit_id in unit_ids])
 

@@ -1,10 +1,14 @@
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from agencies.admin import ViewOnlyAdmin
-from reports.documents.publication import publication_period, publication_publish, publication_withdraw
+from reports.documents.publication import (
+    publication_period, publication_publish, publication_withdraw, publishable_check,
+)
 from reports.models import FollowUpPlan, GeneratedDocument, Publication
+from reports.periods import Period
 
 
 @admin.register(FollowUpPlan)
@@ -23,16 +27,37 @@ class FollowUpPlanAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class PublicationAdminForm(forms.ModelForm):
+    """Only a finished quarter or year with data is published, as on the staff screen."""
+
+    class Meta:
+        model = Publication
+        fields = ["region", "year", "quarter"]
+
+    def clean(self):
+        cleaned = super().clean()
+        region, year, quarter = cleaned.get("region"), cleaned.get("year"), cleaned.get("quarter")
+        if region is not None and year:
+            try:
+                period = Period.quarter(year, quarter) if quarter else Period.year_of(year)
+                publishable_check(region=region, period=period)
+            except (ValueError, OverflowError) as problem:
+                raise forms.ValidationError(str(problem)) from None
+        return cleaned
+
+
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
     """Published and withdrawn through reports.documents.publication, like on the staff screens; a publication
     is not edited (withdraw it and publish again)."""
 
-    list_display = ["region", "year", "quarter", "published_at", "published_by"]
+    form = PublicationAdminForm
+    list_display = ["region", "year", "quarter", "revision", "provisional", "published_at", "published_by"]
     list_filter = ["region", "year", "quarter"]
     list_select_related = ["region", "published_by"]
     search_fields = ["region__name", "region__code"]
-    readonly_fields = ["published_at", "published_by"]
+    fields = ["region", "year", "quarter", "revision", "provisional", "checksum", "published_at", "published_by"]
+    readonly_fields = ["revision", "provisional", "checksum", "published_at", "published_by"]
     autocomplete_fields = ["region"]
 
     def has_change_permission(self, request, obj=None):

@@ -52,6 +52,8 @@ class Filters:
 def _period_problem(period: Period) -> str | None:
     if not (FIRST_YEAR <= period.start.year and period.end.year <= LAST_YEAR):
         return _("Periode harus di antara tahun %(first)s dan %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+    if period.start > timezone.localdate():  # the active zone: the region's (reports.views)
+        return _("%(period)s belum dimulai.") % {"period": period.label}
     if period.kind == CUSTOM and period.days > CUSTOM_MAX_DAYS:
         return _("Rentang tanggal paling panjang %(days)s hari.") % {"days": CUSTOM_MAX_DAYS}
     return None

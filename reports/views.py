@@ -23,6 +23,7 @@ from agencies.selectors import (
     administered_regions, agencies_for_user, agency_descendant_ids, get_agency_for_user, get_region_for_user,
     get_unit_for_user, managed_units_for_user,
 )
+from agencies.zones import region_zone
 from monev.selectors import monev_unit_status
 from reports import charts
 from reports.forms import CUSTOM, Filters, FollowUpPlanForm, filters_read, period_options
@@ -279,6 +280,7 @@ def _trend(scope: Scope, filters: Filters, questionnaire) -> dict | None:
 
 
 def _dashboard(request, scope: Scope):
+    timezone.activate(region_zone(scope.region))  # the region's days and periods; reset after the response
     filters = filters_read(request.GET, services=_services_of(scope))
     period = filters.period
     narrowing = {"service_id": filters.service_id, "channel": filters.channel or None}
@@ -377,6 +379,7 @@ def region_dashboard(request, region_code: str):
 # Suggestions ------------------------------------------------------------------------------------------------
 
 def _suggestions(request, scope: Scope):
+    timezone.activate(region_zone(scope.region))
     filters = filters_read(request.GET, services=_services_of(scope))
     query = (request.GET.get("q") or "").replace("\x00", "").strip()[:100]  # PostgreSQL text holds no NUL
     found = suggestions_search(unit_ids=scope.unit_ids, period=filters.period, query=query,

@@ -9,7 +9,7 @@ from agencies.models import Region
 from agencies.zones import region_zone
 from reports.documents.common import PdfUnavailable
 from reports.documents.publication import (
-    notice_pdf, public_view, publication_intact, publication_period, publication_versions, publications_of,
+    notice_pdf, public_view, publication_freeze_unfrozen, publication_intact, publication_period, publication_versions, publications_of,
     published_regions, snapshot_changes,
 )
 from reports.models import Publication
@@ -36,6 +36,7 @@ def _published(request, region_code: str, period_slug: str | None) -> dict:
         chosen = next((version for version in versions if str(version.revision) == asked), None)
         if chosen is None:
             raise Http404
+    publication_freeze_unfrozen(chosen)
     return {"region": region, "periods": periods, "versions": versions, "publication": chosen}
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.audit import audit_record
 from agencies.models import AuditEvent, Service, ServiceUnit
+from agencies.zones import unit_zone_remember
 from surveys import official
 from surveys.models import Kiosk, KioskMode, _hash_token
 from surveys.translations import translations_for_unit
@@ -131,7 +132,9 @@ def unit_form_cached(*, unit_id: int) -> UnitForm:
     key = f"surveys:unitform:{unit_id}"
     form = cache.get(key)
     if form is None:
-        form = UnitForm.load(ServiceUnit.objects.get(pk=unit_id))
+        unit = ServiceUnit.objects.select_related("agency__region").get(pk=unit_id)
+        unit_zone_remember(unit)  # the tallies' day needs it next: no query of its own
+        form = UnitForm.load(unit)
         cache.set(key, form, FORM_CACHE_SECONDS)
     return form
 

@@ -237,6 +237,9 @@ def test_it_keeps_a_superuser_from_revoking_their_own_role(admin_client, admin_u
 
 def test_it_publishes_and_withdraws_results_through_the_service(admin_client, admin_user, data):
     region = Publication.objects.get().region
+    future = admin_client.post(_url(Publication, "add"), {"region": region.pk, "year": 2030, "quarter": 1})
+    assert future.status_code == 200 and "belum selesai atau belum ada datanya" in future.content.decode()
+    submit(data, data.services.first(), [3] * 9, answered_at=local(2026, 5, 4))
     page = admin_client.post(_url(Publication, "add"), {"region": region.pk, "year": 2026, "quarter": 2})
     assert page.status_code == 302
     published = Publication.objects.get(quarter=2)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from reports.documents.common import number
-from reports.periods import ROMAN, Period
+from reports.periods import Period
 from reports.selectors import follow_up_plans_of, scores_by_unit
 
 
@@ -35,7 +35,7 @@ def plans_for(*, unit_ids, period: Period) -> list[dict]:
         key = (plan.unit_id, plan.element.code)
         rows.append({
             "number": position, "unit": plan.unit.name, "element": f"{plan.element.code} {plan.element.name}",
-            "action": plan.action, "due": f"TW {ROMAN[plan.due_quarter]} {plan.due_year}",
+            "action": plan.action, "due": Period.quarter(plan.due_year, plan.due_quarter).short_label,
             "responsible": plan.responsible, "status": plan.get_status_display(), "status_code": plan.status,
             "before": scores_of_quarter.get((plan.year, plan.quarter), {}).get(key, "–"),
             "after": scores_of_quarter.get((plan.due_year, plan.due_quarter), {}).get(key, "–"),

@@ -154,6 +154,16 @@ def publication_intact(publication: Publication) -> bool:
     return bool(publication.snapshot) and snapshot_checksum(publication.snapshot) == publication.checksum
 
 
+def publication_freeze_unfrozen(publication: Publication) -> None:
+    """A publication made before snapshots existed is frozen the first time it is read."""
+    if publication.snapshot:
+        return
+    snapshot = publication_snapshot(region=publication.region, period=publication_period(publication))
+    publication.snapshot, publication.checksum = snapshot, snapshot_checksum(snapshot)
+    publication.provisional = snapshot_is_provisional(snapshot)
+    publication.save(update_fields=["snapshot", "checksum", "provisional"])
+
+
 def snapshot_is_provisional(snapshot: dict) -> bool:
     return bool(snapshot["short"] or snapshot["empty"])
 
