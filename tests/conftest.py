@@ -112,3 +112,13 @@ def world(db):
 def pulse_kiosk(world):
     """A kiosk of the world's unit in daily pulse mode: (kiosk, token)."""
     return kiosk_create(unit=world.unit, name="Tablet ruang tunggu", by=world.operator, mode=KioskMode.PULSE)
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """frozen(instant) stops the clock there: timezone.now, and so localdate and a region's today."""
+    from django.utils import timezone
+
+    def freeze(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+    return freeze

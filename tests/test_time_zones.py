@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from agencies.models import Population
 from pulse.models import PulseAnswer
@@ -34,14 +33,6 @@ def region_in(zone: str, code: str):
     agency = make_agency(region, f"dinas-{code}", name=f"Dinas {code.title()}")
     unit = make_unit(agency, f"loket-{code}", name=f"Loket {code.title()}")
     return region, unit, make_service(unit), make_user(f"bagor-{code}", region)
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """Stop the clock at a given instant (timezone.now, and so localdate and the region's today)."""
-    def freeze(moment: datetime):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-    return freeze
 
 
 @pytest.mark.parametrize("zone, day", ZONES.items())
