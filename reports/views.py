@@ -429,6 +429,7 @@ def follow_up(request, unit_code: str):
     """A unit's follow-up plans for a quarter: its weakest elements, the plans made, and a form for another."""
     scope = _unit_scope(request.user, unit_code)
     unit = scope.obj
+    timezone.activate(region_zone(scope.region))
     filters = filters_read(request.GET, services=_services_of(scope))
     quarter = _plan_quarter(filters)
     form = FollowUpPlanForm(request.POST or None, unit=unit, quarter=quarter)
@@ -450,11 +451,12 @@ def follow_up(request, unit_code: str):
         planned = {plan.element_id for plan in plans}
         weakest = next((row["element"] for row in group["weakest"] if row["element"].id not in planned), None)
         form.initial.setdefault("element", weakest)
+    following = Period.containing(quarter.end + timedelta(days=1))  # offered only once it has started
     return render(request, "reports/follow_up.html", {
         "scope": scope, "unit": unit, "filters": filters, "quarter": quarter, "form": form, "group": group,
         "page_kind": "follow_up",
         "plans": plans, "reviews": follow_up_review(unit=unit, period=quarter),
-        "previous": quarter.previous(), "next": Period.containing(quarter.end + timedelta(days=1)),
+        "previous": quarter.previous(), "next": following if following.start <= timezone.localdate() else None,
     })
 
 

@@ -9,8 +9,8 @@ from agencies.models import Region
 from agencies.zones import region_zone
 from reports.documents.common import PdfUnavailable
 from reports.documents.publication import (
-    notice_pdf, public_view, publication_freeze_unfrozen, publication_intact, publication_period, publication_versions, publications_of,
-    published_regions, snapshot_changes,
+    notice_pdf, public_view, publication_freeze_unfrozen, publication_intact, publication_period,
+    publication_versions, publications_of, published_regions, snapshot_changes,
 )
 from reports.models import Publication
 from reports.periods import Period
