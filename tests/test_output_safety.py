@@ -171,7 +171,7 @@ def test_the_raw_export_stores_every_suggestion_as_text(client, hostile):
 def test_the_public_pages_never_show_suggestions(client, hostile):
     client.force_login(hostile.region_admin)
     assert client.post(reverse("documents:region-publication", kwargs={"region_code": hostile.region.code}),
-                       {"period": Q3.slug, "action": "publish"}).status_code == 302
+                       {"period": Q3.slug, "action": "publish", "confirmed": "yes"}).status_code == 302
     public = Client()
     pages = [
         public.get(reverse("public:index")),
