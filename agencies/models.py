@@ -44,7 +44,7 @@ class Region(models.Model):
         limit_choices_to={"kind": "provinsi"}, related_name="+",
     )
     time_zone = models.CharField(
-        _("zona waktu"), max_length=20, choices=TimeZone.choices, default=TimeZone.WIB,
+        _("zona waktu"), max_length=20, choices=TimeZone.choices, default=TimeZone.WIB, db_default=TimeZone.WIB,
         help_text=_("Hari, periode dan tanggal dokumen daerah ini. Setelah diubah, jalankan rebuild_tallies."),
     )
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='region',
             name='time_zone',
-            field=models.CharField(choices=[('Asia/Jakarta', 'WIB (Asia/Jakarta)'), ('Asia/Makassar', 'WITA (Asia/Makassar)'), ('Asia/Jayapura', 'WIT (Asia/Jayapura)')], default='Asia/Jakarta', help_text='Hari, periode dan tanggal dokumen daerah ini. Setelah diubah, jalankan rebuild_tallies.', max_length=20, verbose_name='zona waktu'),
+            field=models.CharField(choices=[('Asia/Jakarta', 'WIB (Asia/Jakarta)'), ('Asia/Makassar', 'WITA (Asia/Makassar)'), ('Asia/Jayapura', 'WIT (Asia/Jayapura)')], db_default='Asia/Jakarta', default='Asia/Jakarta', help_text='Hari, periode dan tanggal dokumen daerah ini. Setelah diubah, jalankan rebuild_tallies.', max_length=20, verbose_name='zona waktu'),
         ),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0005_region_time_zone'),
+        ('agencies', '0004_audit_actions_for_kiosk_mode_monev_campaigns'),
         ('reports', '0002_generated_document'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
