@@ -15,13 +15,14 @@ from django.utils import timezone, translation
 
 from agencies.audit import audit_record
 from agencies.models import Agency, AuditEvent, Region, ServiceUnit
-from agencies.selectors import agency_descendant_ids
 from agencies.zones import region_date, region_today, region_zone
 from reports.documents.common import date_text, grade_rows, number, render_pdf
 from reports.ikm import REGULATIONS
 from reports.models import Publication
 from reports.periods import Period
-from reports.selectors import Scores, pooled_scores, respondents_by_unit, responses_in_period, samples_by_unit
+from reports.selectors import (
+    Scores, pooled_scores, respondents_by_unit, responses_in_period, samples_by_unit, scores_by_unit, scores_merge,
+)
 from surveys.models import Regulation, ResponseMonthTally
 
 TREND_SHOWN = 4
@@ -97,38 +98,59 @@ def _group(scores: Scores) -> dict:
     }
 
 
+def _unit_groups(*, unit_ids, period: Period, respondents: dict[int, int]) -> dict[int, list[Scores]]:
+    """Each unit's scores per questionnaire: one grouped read for all units, and a read of its own only for a
+    unit whose main questionnaire does not hold all its respondents (it changed questionnaire)."""
+    main = scores_by_unit(unit_ids=unit_ids, period=period)
+    groups = {}
+    for unit_id, total in respondents.items():
+        found = main.get(unit_id)
+        groups[unit_id] = ([found] if found is not None and found.respondents == total
+                           else pooled_scores(unit_ids=[unit_id], period=period))
+    return groups
+
+
+def _below(agency_id: int, agencies: list[Agency]) -> set[int]:
+    """The agency and every agency under it (as agencies.selectors.agency_descendant_ids, on rows already read)."""
+    found, frontier = {agency_id}, {agency_id}
+    while frontier:
+        frontier = {agency.id for agency in agencies if agency.parent_id in frontier} - found
+        found |= frontier
+    return found
+
+
 def publication_snapshot(*, region: Region, period: Period) -> dict:
     """Every figure of the period as it stands now: each unit (its own sample), each agency (pooled over its
     units and its sub-agencies' units) and the region, each questionnaire group separately."""
     units = list(ServiceUnit.objects.filter(agency__region=region, is_active=True).select_related("agency")
                  .order_by("agency__name", "name"))
     unit_ids = [unit.id for unit in units]
-    agencies = list(Agency.objects.filter(region=region, is_active=True).order_by("name"))
+    agencies = list(Agency.objects.filter(region=region).order_by("name"))
     with translation.override("id"), timezone.override(region_zone(region)):
         respondents = respondents_by_unit(unit_ids=unit_ids, period=period)
         samples = samples_by_unit(unit_ids=unit_ids, period=period, respondents=respondents)
+        groups_of = _unit_groups(unit_ids=unit_ids, period=period, respondents=respondents)
+        region_groups = [_group(scores) for scores in scores_merge(
+            scores for groups in groups_of.values() for scores in groups)]
         unit_rows = []
         for unit in units:
             sample = samples[unit.id]
-            groups = pooled_scores(unit_ids=[unit.id], period=period) if respondents.get(unit.id) else []
             unit_rows.append({
                 "code": unit.code, "name": unit.name, "agency": unit.agency.code, "agency_name": unit.agency.name,
                 "respondents": sample.respondents, "population": sample.population, "required": sample.required,
-                "sample_met": sample.met, "groups": [_group(scores) for scores in groups],
+                "sample_met": sample.met, "groups": [_group(scores) for scores in groups_of.get(unit.id, [])],
             })
-        active = {unit.id: unit for unit in units}
         agency_rows = []
-        for agency in agencies:
-            below = agency_descendant_ids({agency.id})
-            members = [unit_id for unit_id, unit in active.items() if unit.agency_id in below]
+        for agency in (agency for agency in agencies if agency.is_active):
+            below = _below(agency.id, agencies)
+            members = [unit.id for unit in units if unit.agency_id in below]
             agency_rows.append({
                 "code": agency.code, "name": agency.name,
                 "parent": next((other.code for other in agencies if other.id == agency.parent_id), None),
                 "units": len(members),
-                "groups": [_group(scores) for scores in pooled_scores(unit_ids=members, period=period)]
-                if members else [],
+                "groups": [_group(scores) for scores in scores_merge(
+                    scores for unit_id in members for scores in groups_of.get(unit_id, []))],
             })
-        region_groups = [_group(scores) for scores in pooled_scores(unit_ids=unit_ids, period=period)]
     regulations = sorted({group["regulation"] for row in unit_rows for group in row["groups"]})
     return {
         "format": SNAPSHOT_FORMAT,
@@ -279,6 +301,7 @@ def publication_status(*, region: Region, period: Period) -> dict:
 def _shown_group(group: dict) -> dict:
     """A snapshot group with its numbers written the Indonesian way."""
     return {**group, "has_result": group["converted"] is not None,
+            "converted_value": Decimal(group["converted"]) if group["converted"] else None,
             "converted_text": number(Decimal(group["converted"]), 2) if group["converted"] else None,
             "respondents_text": number(group["respondents"], 0),
             "elements": [{**element, "converted_text": number(Decimal(element["converted"]), 2)
