@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from django.utils import timezone
 from openpyxl import Workbook
 
 from agencies.models import Region
+from agencies.zones import region_today
 from monev.charts import compliance_ikm_chart
 from monev.compliance import COMPLIANCE_WEAK_BELOW
 from monev.selectors import monev_beside_ikm, region_recap
@@ -36,7 +36,7 @@ def recap_document_data(*, region: Region, year: int) -> dict:
                   for summary in recap.units],
         "average": number(recap.average, 2) if recap.average is not None else "–",
         "threshold": number(COMPLIANCE_WEAK_BELOW, 2),
-        "place_date": f"{region.name}, {date_text(timezone.localdate())}",
+        "place_date": f"{region.name}, {date_text(region_today(region))}",
     }
 
 

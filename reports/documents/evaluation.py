@@ -3,8 +3,7 @@ per element and overall, with the confidence interval and last quarter's follow-
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from agencies.zones import region_today
 from reports.documents.common import (
     DocumentScope, change, change_notes, count, date_text, element_rows, grade_tables, number, render_pdf,
     result_summary, scores_for_scope, scores_of_questionnaire,
@@ -63,7 +62,7 @@ def evaluation_context(*, scope: DocumentScope, period: Period) -> dict:
                                 with_unit=scope.kind == "agency"),
         "grade_tables": grade_tables(groups),
         "plans": plans_for(unit_ids=scope.unit_ids, period=previous),
-        "head": scope.head, "place_date": f"{scope.region.name}, {date_text(timezone.localdate())}",
+        "head": scope.head, "place_date": f"{scope.region.name}, {date_text(region_today(scope.region))}",
     }
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from agencies.models import ServiceUnit
+from agencies.zones import region_today
 from reports.documents import charts
 from reports.documents.common import (
     DocumentScope, change_notes, count, date_text, element_rows, grade_tables, percent, render_pdf, result_summary,
@@ -155,7 +154,7 @@ def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
         "suggestions": {"total": count(len(suggestions)), "shown": suggestions[:SUGGESTIONS_SHOWN],
                         "more": max(len(suggestions) - SUGGESTIONS_SHOWN, 0)},
         "head": scope.head,
-        "place_date": f"{scope.region.name}, {date_text(timezone.localdate())}",
+        "place_date": f"{scope.region.name}, {date_text(region_today(scope.region))}",
         "publication": publication_status(region=scope.region, period=period),
     }
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import BinaryIO
 
-from django.utils import timezone
 from openpyxl import Workbook
 
 from agencies.models import Region
+from agencies.zones import region_today
 from reports.documents import charts
 from reports.documents.common import (
     change, count, date_text, element_rows, render_pdf, result_summary,
@@ -124,7 +124,7 @@ def recap_data(*, region: Region, period: Period, progress: Progress | None = No
         "no_population": [row for row in all_units if row["sample_met"] is None],
         "units_total": len(all_units), "units_with_result": len(ranked),
         "chart": charts.units_chart(ranked, regulation) if ranked else None,
-        "place_date": f"{region.name}, {date_text(timezone.localdate())}",
+        "place_date": f"{region.name}, {date_text(region_today(region))}",
     }
 
 
