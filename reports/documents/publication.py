@@ -21,7 +21,7 @@ from reports.ikm import REGULATIONS
 from reports.models import Publication
 from reports.periods import Period
 from reports.selectors import (
-    Scores, pooled_scores, respondents_by_unit, responses_in_period, samples_by_unit, scores_by_unit, scores_merge,
+    Scores, respondents_by_unit, responses_in_period, samples_by_unit, scores_by_unit_questionnaire, scores_merge,
 )
 from surveys.models import Regulation, ResponseMonthTally
 
@@ -98,18 +98,6 @@ def _group(scores: Scores) -> dict:
     }
 
 
-def _unit_groups(*, unit_ids, period: Period, respondents: dict[int, int]) -> dict[int, list[Scores]]:
-    """Each unit's scores per questionnaire: one grouped read for all units, and a read of its own only for a
-    unit whose main questionnaire does not hold all its respondents (it changed questionnaire)."""
-    main = scores_by_unit(unit_ids=unit_ids, period=period)
-    groups = {}
-    for unit_id, total in respondents.items():
-        found = main.get(unit_id)
-        groups[unit_id] = ([found] if found is not None and found.respondents == total
-                           else pooled_scores(unit_ids=[unit_id], period=period))
-    return groups
-
-
 def _below(agency_id: int, agencies: list[Agency]) -> set[int]:
     """The agency and every agency under it (as agencies.selectors.agency_descendant_ids, on rows already read)."""
     found, frontier = {agency_id}, {agency_id}
@@ -129,7 +117,7 @@ def publication_snapshot(*, region: Region, period: Period) -> dict:
     with translation.override("id"), timezone.override(region_zone(region)):
         respondents = respondents_by_unit(unit_ids=unit_ids, period=period)
         samples = samples_by_unit(unit_ids=unit_ids, period=period, respondents=respondents)
-        groups_of = _unit_groups(unit_ids=unit_ids, period=period, respondents=respondents)
+        groups_of = scores_by_unit_questionnaire(unit_ids=unit_ids, period=period)
         region_groups = [_group(scores) for scores in scores_merge(
             scores for groups in groups_of.values() for scores in groups)]
         unit_rows = []
