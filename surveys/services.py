@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from agencies.audit import audit_record
-from agencies.models import AuditEvent
+from agencies.models import AuditEvent, Region
+from agencies.zones import zone
 from surveys.models import Answer, Element, Questionnaire, Response, RetentionPurge
 from surveys.tallies import tallies_add
 
@@ -117,12 +119,16 @@ def _region_of(response: Response):
 
 
 def responses_purge(*, before: date, by=None, batch_size: int = 5000) -> int:
-    """Delete raw responses answered before the local day `before`; their tallies are kept on purpose."""
-    start_of_day = timezone.make_aware(datetime.combine(before, time.min))
+    """Delete raw responses answered before the local day `before` (in each unit's region time zone, as the
+    tallies count days); their tallies are kept on purpose."""
+    older = Q(pk__in=[])
+    for name in Region.objects.order_by().values_list("time_zone", flat=True).distinct():
+        older |= Q(unit__agency__region__time_zone=name,
+                   answered_at__lt=timezone.make_aware(datetime.combine(before, time.min), zone(name)))
     deleted = 0
     with transaction.atomic():
         while True:
-            ids = list(Response.objects.filter(answered_at__lt=start_of_day).values_list("id", flat=True)[:batch_size])
+            ids = list(Response.objects.filter(older).values_list("id", flat=True)[:batch_size])
             if not ids:
                 break
             Answer.objects.filter(response_id__in=ids).delete()

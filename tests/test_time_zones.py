@@ -136,3 +136,17 @@ def test_pulse_days_and_today_are_the_regions(frozen, zone, day):
     assert PulseAnswer.objects.get().day == day
     today = pulse_today(unit_id=unit.id)
     assert (today.day, today.total) == (day, 1)
+
+
+def test_purging_before_a_day_uses_each_regions_local_day(frozen):
+    from surveys.models import Response
+    from surveys.services import responses_purge
+
+    frozen(datetime(2026, 6, 1, 3, tzinfo=UTC))
+    kept = {}
+    for zone_name, code in (("Asia/Jakarta", "barat"), ("Asia/Makassar", "tengah")):
+        _region, unit, service, _admin = region_in(zone_name, code)
+        kept[zone_name] = submit(unit, service, [3] * 9, answered_at=EDGE)
+    assert responses_purge(before=date(2026, 4, 1)) == 1  # 23:30 WIB on 31 March is before 1 April; 00:30 WITA not
+    assert list(Response.objects.values_list("id", flat=True)) == [kept["Asia/Makassar"]]
+    assert tallies_differences() == []

@@ -14,7 +14,7 @@ class Command(BaseCommand):
             "than LOGIN_RECORDS_RETENTION_DAYS (default 90).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--before", help="a date, YYYY-MM-DD (local time, Asia/Jakarta); without it only login "
+        parser.add_argument("--before", help="a date, YYYY-MM-DD (each region's local day); without it only login "
                                              "records are purged")
 
     def handle(self, *args, before: str | None, **options):
