@@ -38,7 +38,9 @@ class BadPeriod(ValueError):
     pass
 
 
-class FuturePeriod(ValueError):
+class FuturePeriod(BadPeriod):
+    """A period that has not started in the region: no document exists for it yet."""
+
     def __init__(self, period: Period):
         super().__init__(period.slug)
         self.period = period
@@ -85,7 +87,7 @@ def _pdf(request, builder, slug: str, **codes):
         period = _period(request, scope.region)
         with document_language(), timezone.override(region_zone(scope.region)):
             data = builder(scope=scope, period=period)
-    except (BadPeriod, FuturePeriod) as problem:
+    except BadPeriod as problem:
         return _bad_period(request, problem)
     except PdfUnavailable:
         return _message(request, title=_("PDF tidak dapat dibuat"), status=503,
@@ -100,7 +102,7 @@ def _xlsx(request, writer, slug: str, **codes):
     scope = _scope(request, **codes)
     try:
         period = _period(request, scope.region)
-    except (BadPeriod, FuturePeriod) as problem:
+    except BadPeriod as problem:
         return _bad_period(request, problem)
     out = tempfile.TemporaryFile()
     with document_language(), timezone.override(region_zone(scope.region)):
@@ -132,7 +134,7 @@ def responses_export(request, **codes):
     scope = _scope(request, **codes)
     try:
         period = _period(request, scope.region)
-    except (BadPeriod, FuturePeriod) as problem:
+    except BadPeriod as problem:
         return _bad_period(request, problem)
     if request.method == "POST":
         document = document_request(kind=GeneratedDocument.Kind.RESPONSES_XLSX, period=period, user=request.user,
@@ -151,7 +153,7 @@ def region_recap(request, region_code):
     region = get_region_for_user(request.user, region_code)
     try:
         period = _period(request, region)
-    except (BadPeriod, FuturePeriod) as problem:
+    except BadPeriod as problem:
         return _bad_period(request, problem)
     if request.method == "POST":
         kind = {"xlsx": GeneratedDocument.Kind.RECAP_XLSX, "pdf": GeneratedDocument.Kind.RECAP_PDF}.get(
