@@ -14,15 +14,14 @@ from django.db.models import Max
 from django.utils import timezone, translation
 
 from agencies.audit import audit_record
-from agencies.models import Agency, AuditEvent, Region, ServiceUnit
+from agencies.models import AuditEvent, Region, ServiceUnit
 from agencies.zones import region_date, region_today, region_zone
+from reports.aggregates import agency_figures, agency_tree, figure_pool, unit_figures
 from reports.documents.common import date_text, grade_rows, number, render_pdf
 from reports.ikm import REGULATIONS
 from reports.models import Publication
 from reports.periods import Period
-from reports.selectors import (
-    Scores, respondents_by_unit, responses_in_period, samples_by_unit, scores_by_unit_questionnaire, scores_merge,
-)
+from reports.selectors import Scores, responses_in_period, samples_by_unit
 from surveys.models import Regulation, ResponseMonthTally
 
 TREND_SHOWN = 4
@@ -98,47 +97,34 @@ def _group(scores: Scores) -> dict:
     }
 
 
-def _below(agency_id: int, agencies: list[Agency]) -> set[int]:
-    """The agency and every agency under it (as agencies.selectors.agency_descendant_ids, on rows already read)."""
-    found, frontier = {agency_id}, {agency_id}
-    while frontier:
-        frontier = {agency.id for agency in agencies if agency.parent_id in frontier} - found
-        found |= frontier
-    return found
-
-
 def publication_snapshot(*, region: Region, period: Period) -> dict:
-    """Every figure of the period as it stands now: each unit (its own sample), each agency (pooled over its
-    units and its sub-agencies' units) and the region, each questionnaire group separately."""
+    """Every figure of the period as it stands now, as reports.aggregates defines them: each unit (its own
+    sample), each agency (pooled over its units and its sub-agencies' units) and the region, each
+    questionnaire group separately."""
     units = list(ServiceUnit.objects.filter(agency__region=region, is_active=True).select_related("agency")
                  .order_by("agency__name", "name"))
     unit_ids = [unit.id for unit in units]
-    agencies = list(Agency.objects.filter(region=region).order_by("name"))
     with translation.override("id"), timezone.override(region_zone(region)):
-        respondents = respondents_by_unit(unit_ids=unit_ids, period=period)
+        figures = unit_figures(unit_ids=unit_ids, period=period)
+        tree = agency_tree(region)
+        pooled = agency_figures(tree, figures)
+        respondents = {unit_id: figure.respondents for unit_id, figure in figures.items()}
         samples = samples_by_unit(unit_ids=unit_ids, period=period, respondents=respondents)
-        groups_of = scores_by_unit_questionnaire(unit_ids=unit_ids, period=period)
-        region_groups = [_group(scores) for scores in scores_merge(
-            scores for groups in groups_of.values() for scores in groups)]
+        region_groups = [_group(scores) for scores in figure_pool(figures.values()).groups]
         unit_rows = []
         for unit in units:
             sample = samples[unit.id]
             unit_rows.append({
                 "code": unit.code, "name": unit.name, "agency": unit.agency.code, "agency_name": unit.agency.name,
                 "respondents": sample.respondents, "population": sample.population, "required": sample.required,
-                "sample_met": sample.met, "groups": [_group(scores) for scores in groups_of.get(unit.id, [])],
+                "sample_met": sample.met, "groups": [_group(scores) for scores in figures[unit.id].groups],
             })
-        agency_rows = []
-        for agency in (agency for agency in agencies if agency.is_active):
-            below = _below(agency.id, agencies)
-            members = [unit.id for unit in units if unit.agency_id in below]
-            agency_rows.append({
-                "code": agency.code, "name": agency.name,
-                "parent": next((other.code for other in agencies if other.id == agency.parent_id), None),
-                "units": len(members),
-                "groups": [_group(scores) for scores in scores_merge(
-                    scores for unit_id in members for scores in groups_of.get(unit_id, []))],
-            })
+        agency_rows = [{
+            "code": agency.code, "name": agency.name,
+            "parent": tree.agencies[agency.parent_id].code if agency.parent_id in tree.agencies else None,
+            "units": sum(1 for unit in tree.units_under(agency.id) if unit.id in figures),
+            "groups": [_group(scores) for scores in pooled[agency.id].groups],
+        } for agency in tree.agencies.values() if agency.is_active]
     regulations = sorted({group["regulation"] for row in unit_rows for group in row["groups"]})
     return {
         "format": SNAPSHOT_FORMAT,
