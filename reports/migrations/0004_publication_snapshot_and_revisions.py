@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0004_audit_actions_for_kiosk_mode_monev_campaigns'),
-        ('reports', '0002_generated_document'),
+        ('reports', '0003_worker_heartbeat'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0006_unit_show_faces'),
+        ('agencies', '0007_audit_password_set'),
     ]
 
     operations = [
