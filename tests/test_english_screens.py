@@ -22,7 +22,7 @@ def published(world):
     client = Client()
     client.force_login(world.region_admin)
     assert client.post(reverse("documents:region-publication", kwargs={"region_code": world.region.code}),
-                       {"period": "2026-Q3", "action": "publish"}).status_code == 302
+                       {"period": "2026-Q3", "action": "publish", "confirmed": "yes"}).status_code == 302
     return world
 
 

@@ -284,7 +284,8 @@ def _shown_group(group: dict) -> dict:
 
 def _trend_point(row: dict | None) -> dict:
     group = row["groups"][0] if row and row["groups"] else None
-    return {"converted": number(Decimal(group["converted"]), 2) if group and group["converted"] else "–",
+    value = Decimal(group["converted"]) if group and group["converted"] else None
+    return {"converted": number(value, 2) if value is not None else "–", "converted_value": value,
             "letter": group["letter"] if group and group["letter"] else "–"}
 
 
