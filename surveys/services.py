@@ -32,6 +32,8 @@ class NewResponse:
     occupation: str = ""
     respondent_type: str = "public"
     suggestion: str = ""
+    suggestion_elements: str = ""
+    suggestion_tone: str = ""
     kiosk_id: int | None = None
     import_batch_id: int | None = None
     suspected_repeat: bool = False
@@ -42,6 +44,7 @@ class NewResponse:
             questionnaire_id=self.questionnaire_id, channel=self.channel, answered_at=self.answered_at,
             gender=self.gender, age=self.age, education=self.education, occupation=self.occupation,
             respondent_type=self.respondent_type, suggestion=self.suggestion, kiosk_id=self.kiosk_id,
+            suggestion_elements=self.suggestion_elements, suggestion_tone=self.suggestion_tone,
             import_batch_id=self.import_batch_id, suspected_repeat=self.suspected_repeat,
         )
         answers = [Answer(element_id=element_id, value=value) for element_id, value in self.answers.items()]
