@@ -6,13 +6,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.audit import audit_record
 from agencies.models import AuditEvent
-from surveys.models import Answer, Element, Questionnaire, Response, RetentionPurge
+from surveys.models import Answer, Element, Questionnaire, Response, RetentionPurge, SuggestionTagCorrection
 from surveys.tallies import tallies_add
+from surveys.themes import OTHER, THEMES, Tone
 
 
 @dataclass
@@ -98,6 +101,30 @@ def response_exclude(response: Response, *, by, excluded: bool = True):
         audit_record(actor=by, action=AuditEvent.Action.RESPONSE_EXCLUDED if excluded
                      else AuditEvent.Action.RESPONSE_INCLUDED, target=f"response {locked.pk} ({locked.key})",
                      region=_region_of(locked), unit=locked.unit_id)
+    return locked
+
+
+def suggestion_tags_correct(response: Response, *, elements: Sequence[str], tone: str, by) -> Response:
+    """Replace a suggestion's themes by a staff member's, keeping who changed what and when."""
+    chosen = [code for code in THEMES if code in set(elements)]
+    errors = {}
+    if not response.suggestion:
+        errors["elements"] = _("respons ini tidak memuat saran")
+    elif not chosen or len(chosen) != len(set(elements)):
+        errors["elements"] = _("pilih satu atau beberapa unsur U1..U9, atau “lainnya”")
+    elif OTHER in chosen and len(chosen) > 1:
+        errors["elements"] = _("“lainnya” tidak dapat dipilih bersama unsur U1..U9")
+    if tone not in Tone.values:
+        errors["tone"] = _("pilih nada: keluhan, pujian, usul atau netral")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        SuggestionTagCorrection.objects.create(
+            response=locked, corrected_by=by, elements_before=locked.suggestion_elements,
+            tone_before=locked.suggestion_tone, elements_after=" ".join(chosen), tone_after=tone)
+        locked.suggestion_elements, locked.suggestion_tone = " ".join(chosen), tone
+        locked.save(update_fields=["suggestion_elements", "suggestion_tone"])
     return locked
 
 

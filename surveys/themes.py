@@ -9,6 +9,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
@@ -28,6 +29,16 @@ class Tone(models.TextChoices):
     PRAISE = "pujian", _("pujian")
     PROPOSAL = "usul", _("usul")
     NEUTRAL = "netral", _("netral")
+
+
+def theme_label(code: str) -> str:
+    """"U3 Waktu Penyelesaian" in the screen's language; "Lainnya" for a suggestion about none of the elements."""
+    from surveys.official import PERMENPAN_14_2017
+
+    if code == OTHER:
+        return str(_("Lainnya"))
+    element = PERMENPAN_14_2017["elements"][ELEMENTS.index(code)]
+    return f"{code} {element[2] if get_language() == 'en' else element[1]}"
 
 
 @dataclass(frozen=True)
