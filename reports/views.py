@@ -27,6 +27,7 @@ from agencies.selectors import (
 from monev.selectors import monev_unit_status
 from reports import charts
 from reports.forms import CUSTOM, Filters, FollowUpPlanForm, filters_read, period_options
+from reports.complaints import complaint_themes
 from reports.ikm import round_half_up
 from reports.models import FollowUpPlan
 from reports.periods import Period
@@ -337,6 +338,7 @@ def _dashboard(request, scope: Scope):
             counts=respondents_by_day(unit_ids=scope.unit_ids, period=period, **narrowing), start=period.start,
             end=period.end, today=today, title=_("Responden per hari") + f" · {where}"),
         "suggestions": answers_of(responses=latest), "suggestion_count": suggestions.count(),
+        "complaint_themes": complaint_themes(unit_ids=scope.unit_ids, period=period, **narrowing),
         "sort": sort, "sort_links": _sort_links(filters, sort),
     }
     if scope.kind == "unit":

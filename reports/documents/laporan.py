@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies.models import ServiceUnit
 from reports.documents import charts
@@ -10,6 +10,7 @@ from reports.documents.common import (
     DocumentScope, change_notes, count, date_text, element_rows, grade_tables, percent, render_pdf, result_summary,
     scores_for_scope, scores_of_questionnaire,
 )
+from reports.complaints import complaint_themes
 from reports.documents.plans import plans_for
 from reports.periods import Period
 from reports.selectors import (
@@ -102,6 +103,11 @@ def group_context(scores: Scores, *, scope: DocumentScope, period: Period) -> di
             "trend": trend_rows, "trend_chart": charts.trend_chart(trend_rows, scores.questionnaire.rules)}
 
 
+def _complaint_themes(scope: DocumentScope, period: Period):
+    with translation.override("id"):  # the Laporan is written in Bahasa Indonesia whatever the screen's language
+        return complaint_themes(unit_ids=scope.unit_ids, period=period)
+
+
 def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
     scores = scores_for_scope(scope, period)
     groups = [group_context(found, scope=scope, period=period) for found in scores]
@@ -134,6 +140,7 @@ def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
         "plans": plans_for(unit_ids=scope.unit_ids, period=period),
         "suggestions": {"total": count(len(suggestions)), "shown": suggestions[:SUGGESTIONS_SHOWN],
                         "more": max(len(suggestions) - SUGGESTIONS_SHOWN, 0)},
+        "complaint_themes": _complaint_themes(scope, period),
         "head": scope.head,
         "place_date": f"{scope.region.name}, {date_text(timezone.localdate())}",
     }
