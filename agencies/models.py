@@ -14,6 +14,12 @@ class RespondentType(models.TextChoices):
     INTERNAL = "internal", _("ASN / instansi pemerintah")
 
 
+class TimeZone(models.TextChoices):
+    WIB = "Asia/Jakarta", _("WIB (UTC+7)")
+    WITA = "Asia/Makassar", _("WITA (UTC+8)")
+    WIT = "Asia/Jayapura", _("WIT (UTC+9)")
+
+
 class Region(models.Model):
     """A Pemerintah Daerah: provinsi, kabupaten or kota."""
 
@@ -32,6 +38,8 @@ class Region(models.Model):
         "self", verbose_name=_("provinsi"), null=True, blank=True, on_delete=models.PROTECT,
         limit_choices_to={"kind": "provinsi"}, related_name="+",
     )
+    # The region's clock: daily e-mail alerts go out at the hour its staff chose in this time.
+    time_zone = models.CharField(_("zona waktu"), max_length=20, choices=TimeZone.choices, default=TimeZone.WIB)
 
     class Meta:
         ordering = ["name"]

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,10 +27,11 @@ from agencies.selectors import (
 )
 from monev.selectors import monev_unit_status
 from reports import charts
-from reports.forms import CUSTOM, Filters, FollowUpPlanForm, filters_read, period_options
+from reports.forms import CUSTOM, AlertSubscriptionForm, Filters, FollowUpPlanForm, filters_read, period_options
+from reports.alerts import head_region, head_units
 from reports.complaints import complaint_themes
 from reports.ikm import round_half_up
-from reports.models import FollowUpPlan
+from reports.models import AlertSubscription, FollowUpPlan
 from reports.periods import Period
 from reports.selectors import (
     Scores, answers_of, follow_up_plans_of, follow_up_review, pooled_scores, population_by_unit,
@@ -432,6 +434,23 @@ def suggestion_tags_edit(request, response_id: int):
                                            require_https=request.is_secure()):
         back = reverse("reports:unit_suggestions", args=[response.unit.code])
     return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alert_settings(request):
+    """A unit head (agency admin or unit operator) opts in to the daily alert digest and sets its hour."""
+    region = head_region(request.user)
+    if region is None:
+        raise Http404
+    subscription, _created = AlertSubscription.objects.get_or_create(user=request.user)
+    form = AlertSubscriptionForm(request.POST or None, instance=subscription)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Pengaturan peringatan disimpan."))
+        return redirect("reports:alert_settings")
+    return render(request, "reports/alert_settings.html", {
+        "form": form, "region": region, "units": head_units(request.user), "page_kind": "alerts"})
 
 
 # Follow-up plans --------------------------------------------------------------------------------------------
