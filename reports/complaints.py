@@ -4,7 +4,7 @@ from the themes tagged on each response when it arrived (surveys.themes)."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from reports.periods import Period
 from reports.selectors import responses_in_period
@@ -43,7 +43,7 @@ def complaint_counts(*, unit_ids, spans: dict[str, tuple[datetime, datetime]]) -
 
 def complaint_themes(*, unit_ids, period: Period, service_id=None, channel=None) -> list[ComplaintTheme]:
     """The three element themes most complained about in the period (ties: questionnaire order), with the count
-    of the period before and the two newest complaints of each as quotes."""
+    of the period before and the two newest different complaints of each as quotes."""
     unit_ids = list(unit_ids)
     narrowed = {"service_id": service_id, "channel": channel}
     current = responses_in_period(unit_ids=unit_ids, period=period, **narrowed).filter(suggestion_tone=Tone.COMPLAINT)
@@ -56,6 +56,8 @@ def complaint_themes(*, unit_ids, period: Period, service_id=None, channel=None)
     previous = before.aggregate(**{code: Count("id", filter=Q(suggestion_elements__contains=code)) for code in top})
     return [ComplaintTheme(
         code=code, label=theme_label(code), count=totals[code], previous=previous[code],
-        quotes=tuple(current.filter(suggestion_elements__contains=code).order_by("-answered_at", "-id")
+        # Two different texts, the most recently written first (the same words twice say nothing more).
+        quotes=tuple(current.filter(suggestion_elements__contains=code).values("suggestion")
+                     .annotate(latest=Max("answered_at")).order_by("-latest", "suggestion")
                      .values_list("suggestion", flat=True)[:QUOTES]),
     ) for code in top]
