@@ -8,7 +8,7 @@ from agencies.models import AuditEvent
 from surveys.kiosk import kiosk_create, kiosk_link, kiosk_revoke
 from surveys.models import (
     Answer, Element, ElementMonthTally, ElementTally, ImportBatch, Kiosk, ProfileMonthTally, Questionnaire, Response,
-    ResponseMonthTally, ResponseTally, RetentionPurge,
+    ResponseMonthTally, ResponseTally, RetentionPurge, SuggestionTagCorrection,
 )
 from surveys.services import questionnaire_new_version, response_exclude
 
@@ -120,7 +120,7 @@ class ResponseAdmin(ViewOnlyAdmin):
     search_fields = ["unit__name", "unit__code", "service__name", "suggestion"]
     fields = ["key", "unit", "service", "questionnaire", "channel", "kiosk", "import_batch", "answered_at",
               "received_at", "respondent_type", "gender", "age", "education", "occupation", "suggestion",
-              "suspected_repeat", "excluded_at", "excluded_by"]
+              "suggestion_elements", "suggestion_tone", "suspected_repeat", "excluded_at", "excluded_by"]
     readonly_fields = fields
     inlines = [AnswerInline]
     actions = ["exclude_from_scores", "include_again"]
@@ -243,3 +243,11 @@ class ProfileMonthTallyAdmin(ViewOnlyAdmin):
 class RetentionPurgeAdmin(ViewOnlyAdmin):
     list_display = ["before", "purged_at", "responses_deleted"]
     date_hierarchy = "purged_at"
+
+
+@admin.register(SuggestionTagCorrection)
+class SuggestionTagCorrectionAdmin(ViewOnlyAdmin):
+    list_display = ["response", "corrected_by", "corrected_at", "elements_before", "tone_before", "elements_after",
+                    "tone_after"]
+    list_select_related = ["response__unit", "corrected_by"]
+    date_hierarchy = "corrected_at"
