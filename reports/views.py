@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -441,8 +440,8 @@ def suggestion_tags_edit(request, response_id: int):
 def alert_settings(request):
     """A unit head (agency admin or unit operator) opts in to the daily alert digest and sets its hour."""
     region = head_region(request.user)
-    if region is None:
-        raise Http404
+    if region is None:  # a region admin watches no unit of their own
+        return render(request, "reports/alert_settings.html", {"page_kind": "alerts"})
     subscription, _created = AlertSubscription.objects.get_or_create(user=request.user)
     form = AlertSubscriptionForm(request.POST or None, instance=subscription)
     if request.method == "POST" and form.is_valid():
