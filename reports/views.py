@@ -26,9 +26,9 @@ from agencies.selectors import (
 )
 from monev.selectors import monev_unit_status
 from reports import charts
-from reports.forms import CUSTOM, AlertSubscriptionForm, Filters, FollowUpPlanForm, filters_read, period_options
 from reports.alerts import head_region, head_units
 from reports.complaints import complaint_themes
+from reports.forms import CUSTOM, AlertSubscriptionForm, Filters, FollowUpPlanForm, filters_read, period_options
 from reports.ikm import round_half_up
 from reports.models import AlertSubscription, FollowUpPlan
 from reports.periods import Period
@@ -421,7 +421,7 @@ def suggestion_tags_edit(request, response_id: int):
     get_unit_for_user(request.user, response.unit.code)
     try:
         suggestion_tags_correct(response, elements=request.POST.getlist("elements"),
-                                        tone=request.POST.get("tone", ""), by=request.user)
+                                tone=request.POST.get("tone", ""), by=request.user)
     except ValidationError as error:
         for problems in error.message_dict.values():
             for problem in problems:
@@ -442,7 +442,7 @@ def alert_settings(request):
     region = head_region(request.user)
     if region is None:  # a region admin watches no unit of their own
         return render(request, "reports/alert_settings.html", {"page_kind": "alerts"})
-    subscription, _created = AlertSubscription.objects.get_or_create(user=request.user)
+    subscription = AlertSubscription.objects.filter(user=request.user).first() or AlertSubscription(user=request.user)
     form = AlertSubscriptionForm(request.POST or None, instance=subscription)
     if request.method == "POST" and form.is_valid():
         form.save()

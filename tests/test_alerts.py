@@ -141,5 +141,6 @@ def test_a_unit_head_opts_in_on_the_settings_page(world):
     assert "24" in page and AlertSubscription.objects.get(user=world.agency_admin).hour == 7
     page = client_for(world.region_admin).get(url).content.decode()
     assert "Akun Anda tidak memegang peran tersebut" in page and "unhappy_share" not in page
-    assert client_for(world.region_admin).post(url, {"is_active": "on", "hour": "7", "unhappy_share": "25"}).status_code == 200
+    response = client_for(world.region_admin).post(url, {"is_active": "on", "hour": "7", "unhappy_share": "25"})
+    assert response.status_code == 200
     assert not AlertSubscription.objects.filter(user=world.region_admin).exists()

@@ -68,7 +68,8 @@ def test_a_wrong_correction_says_what_is_wrong_and_changes_nothing(world, sugges
 
 def test_only_staff_who_see_the_unit_may_correct(world, suggestion):
     assert correct(client_for(world.stranger), suggestion, elements=["U3"], tone="usul").status_code == 404
-    assert client_for(world.operator).get(reverse("reports:suggestion_tags_edit", args=[suggestion.id])).status_code == 405
+    url = reverse("reports:suggestion_tags_edit", args=[suggestion.id])
+    assert client_for(world.operator).get(url).status_code == 405
     assert not SuggestionTagCorrection.objects.exists()
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
 from surveys.kiosk import kiosk_create
 from surveys.models import Response
@@ -15,7 +16,8 @@ from tests.test_kiosk_api import body, post
 from tests.test_paper_entry import save, sheet
 
 LABELLED = Path(__file__).parent / "data" / "suggestions_labelled.tsv"
-# Measured on the labelled set (see the printed figures); the floors keep a margin of 0.05 below them.
+# Measured on the labelled set: tuned part 0.865 / 0.983, held-out part 0.781 / 0.904 (element set / tone);
+# the floors keep a margin of about 0.05 below them.
 FLOORS = {"tuned": {"elements": 0.81, "tone": 0.93}, "held-out": {"elements": 0.73, "tone": 0.84}}
 
 
@@ -105,7 +107,6 @@ def test_a_submitted_suggestion_is_stored_with_its_themes(world):
     assert Response.objects.filter(key=silent["key"], suggestion_elements="", suggestion_tone="").exists()
 
     row = sheet(suggestion="Pelayanan cepat, terima kasih")
-    from django.test import Client
     assert save(Client(), world.unit, [row], world.operator).status_code == 200
     paper = Response.objects.get(key=row["key"])
     assert (paper.suggestion_elements, paper.suggestion_tone) == ("U3", "pujian")
