@@ -89,3 +89,5 @@ def test_an_import_stores_the_suggestion_without_personal_data(world, settings, 
     stored = Response.objects.get(channel=Channel.IMPORT, suggestion__startswith="Hubungi")
     assert stored.suggestion == REDACTED
     assert not Response.objects.filter(suggestion__contains="3201012345670001").exists()
+    # The uploaded file itself is kept only between the preview and the confirmation.
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
