@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from surveys.official import PERMENPAN_14_2017
+
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 ELEMENTS = ("U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9")
 OTHER = "lainnya"
@@ -33,8 +35,6 @@ class Tone(models.TextChoices):
 
 def theme_label(code: str) -> str:
     """"U3 Waktu Penyelesaian" in the screen's language; "Lainnya" for a suggestion about none of the elements."""
-    from surveys.official import PERMENPAN_14_2017
-
     if code == OTHER:
         return str(_("Lainnya"))
     element = PERMENPAN_14_2017["elements"][ELEMENTS.index(code)]
@@ -60,7 +60,7 @@ class _Lexicon:
 
 
 @cache
-def _stemmer():
+def _stemmer():  # loaded on first use: building its dictionary takes a moment
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
     return StemmerFactory().create_stemmer()
