@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0004_audit_actions_for_kiosk_mode_monev_campaigns'),
+        ('agencies', '0005_staff_account'),
     ]
 
     operations = [
