@@ -26,6 +26,7 @@ from reports.periods import Period
 from surveys.kiosk import kiosk_create
 from surveys.models import Channel, Element, ImportBatch, Kiosk, Questionnaire, Response
 from surveys.services import NewResponse, response_exclude, responses_submit_many
+from surveys.themes import suggestion_tags
 
 REGION_CODE = "sukamaju"
 REGION_NAME = "Kota Sukamaju"
@@ -551,13 +552,14 @@ def _unit_responses(spec: DemoUnit, unit: ServiceUnit, *, count: int, days: list
             for element in blanks[:len(elements) - 1]:
                 scores[element] = None
         profile = _profile(rng, spec.profile, blanks_allowed=on_paper)
+        suggestion = _suggestion(rng, {element.slug: value for element, value in scores.items()}, spec)
         return NewResponse(
             key=uuid.UUID(int=rng.getrandbits(128), version=4), unit_id=unit.id, service_id=rng.choices(
                 services, service_weights)[0], questionnaire_id=unit.questionnaire_id, channel=channel,
             answered_at=_office_time(rng, day),
             answers={element.id: value for element, value in scores.items() if value is not None},
             respondent_type=spec.respondent_type,
-            suggestion=_suggestion(rng, {element.slug: value for element, value in scores.items()}, spec),
+            suggestion=suggestion, **suggestion_tags(suggestion),
             kiosk_id=kiosk.id if channel == Channel.KIOSK and kiosk else None, **profile,
         )
 

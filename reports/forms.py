@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.models import FollowUpPlan
+from reports.models import AlertSubscription, FollowUpPlan
 from reports.periods import Period
 from surveys.models import Channel
 
@@ -186,3 +186,11 @@ class PublicationForm(forms.Form):
 
     def clean_period(self) -> Period:
         return self.periods[self.cleaned_data["period"]]
+
+class AlertSubscriptionForm(forms.ModelForm):
+    hour = forms.TypedChoiceField(label=gettext_lazy("Jam pengiriman (waktu setempat)"), coerce=int,
+                                  choices=[(hour, f"{hour:02d}.00") for hour in range(24)])
+
+    class Meta:
+        model = AlertSubscription
+        fields = ["is_active", "hour", "unhappy_share"]

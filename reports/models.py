@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -149,3 +150,23 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.host}:{self.pid} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+class AlertSubscription(models.Model):
+    """A unit head's opt-in to the daily e-mail digest of alerts (reports.alerts) about the units they see."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_subscription",
+                                verbose_name=_("pengguna"))
+    is_active = models.BooleanField(_("kirim ringkasan peringatan harian"), default=False)
+    hour = models.PositiveSmallIntegerField(
+        _("jam pengiriman (waktu setempat)"), default=16, validators=[MaxValueValidator(23)])
+    unhappy_share = models.PositiveSmallIntegerField(
+        _("ambang denyut tidak puas (%)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Peringatan bila bagian ketukan Tidak puas dan Sangat tidak puas hari itu mencapai angka ini."))
+    last_sent_on = models.DateField(_("terakhir dikirim"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("langganan peringatan")
+        verbose_name_plural = _("langganan peringatan")
+        constraints = [models.CheckConstraint(condition=Q(hour__lte=23), name="alert_hour_0_to_23"),
+                       models.CheckConstraint(condition=Q(unhappy_share__gte=1, unhappy_share__lte=100),
+                                              name="alert_unhappy_share_1_to_100")]

@@ -549,12 +549,18 @@ def respondents_today(*, unit_ids, service_id=None, channel=None) -> int:
     return by_day.get(today, 0)
 
 
-def suggestions_search(*, unit_ids, period: Period, query: str = "", service_id=None, channel=None):
-    """Counted responses with a suggestion, newest first, whose suggestion contains the query."""
+def suggestions_search(*, unit_ids, period: Period, query: str = "", service_id=None, channel=None,
+                       theme: str = "", tone: str = ""):
+    """Counted responses with a suggestion, newest first, whose suggestion contains the query (and, when given,
+    speaks of the theme in the tone)."""
     responses = responses_in_period(unit_ids=unit_ids, period=period, service_id=service_id,
                                     channel=channel).exclude(suggestion="")
     if query:
         responses = responses.filter(suggestion__icontains=query)
+    if theme:
+        responses = responses.filter(suggestion_elements__contains=theme)
+    if tone:
+        responses = responses.filter(suggestion_tone=tone)
     return responses.select_related("unit", "service").order_by("-answered_at", "-id")
 
 

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -26,9 +27,11 @@ from agencies.selectors import (
 from agencies.zones import region_zone
 from monev.selectors import monev_unit_status
 from reports import charts
-from reports.forms import CUSTOM, Filters, FollowUpPlanForm, filters_read, period_options
+from reports.alerts import head_region, head_units
+from reports.complaints import complaint_themes
+from reports.forms import CUSTOM, AlertSubscriptionForm, Filters, FollowUpPlanForm, filters_read, period_options
 from reports.ikm import round_half_up
-from reports.models import FollowUpPlan
+from reports.models import AlertSubscription, FollowUpPlan
 from reports.periods import Period
 from reports.aggregates import (
     Adequacy, AgencyTree, agency_figures, agency_tree, figure_pool, figure_rank, unit_adequacy, unit_figures,
@@ -40,7 +43,9 @@ from reports.selectors import (
     scores_interval, suggestions_search,
 )
 from reports.services import follow_up_plan_create, follow_up_plan_update
-from surveys.models import Channel
+from surveys.models import Channel, Response
+from surveys.services import suggestion_tags_correct
+from surveys.themes import THEMES, Tone
 
 TREND_QUARTERS = 8
 WEAKEST = 3
@@ -330,6 +335,8 @@ def _dashboard(request, scope: Scope):
             end=period.end, today=today, title=_("Responden per hari") + f" · {where}"),
         "suggestions": answers_of(responses=latest), "suggestion_count": suggestions.count(),
         "assisted": assisted_share(unit_ids=scope.unit_ids, period=period, **narrowing),
+
+        "complaint_themes": complaint_themes(unit_ids=scope.unit_ids, period=period, **narrowing),
         "sort": sort, "sort_links": _sort_links(filters, sort),
     }
     if scope.kind == "unit":
@@ -382,14 +389,18 @@ def _suggestions(request, scope: Scope):
     timezone.activate(region_zone(scope.region))
     filters = filters_read(request.GET, services=_services_of(scope))
     query = (request.GET.get("q") or "").replace("\x00", "").strip()[:100]  # PostgreSQL text holds no NUL
+    theme = request.GET.get("tema", "") if request.GET.get("tema", "") in THEMES else ""
+    tone = request.GET.get("nada", "") if request.GET.get("nada", "") in Tone.values else ""
     found = suggestions_search(unit_ids=scope.unit_ids, period=filters.period, query=query,
-                               service_id=filters.service_id, channel=filters.channel or None)
+                               service_id=filters.service_id, channel=filters.channel or None, theme=theme, tone=tone)
     page = Paginator(found, SUGGESTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "reports/suggestions.html", {
         "scope": scope, "filters": filters, "period": filters.period, "query": query, "page": page,
         "page_kind": "suggestions",
-        "suggestions": answers_of(responses=page),
-        "page_query": filters.query(q=query),
+        "suggestions": answers_of(responses=page.object_list.prefetch_related("tag_corrections__corrected_by")),
+        "themes": THEMES, "tones": Tone.choices, "theme": theme, "tone": tone,
+        "back": request.get_full_path(),
+        "page_query": filters.query(q=query, tema=theme, nada=tone),
         "period_options": period_options(selected=filters.period, today=timezone.localdate()), "custom": CUSTOM,
         "services": _services_of(scope), "channels": Channel.choices,
     })
@@ -408,6 +419,45 @@ def agency_suggestions(request, agency_code: str):
 @login_required
 def region_suggestions(request, region_code: str):
     return _suggestions(request, _region_scope(request.user, region_code))
+
+
+@login_required
+@require_http_methods(["POST"])
+def suggestion_tags_edit(request, response_id: int):
+    """A staff member corrects the themes of one suggestion of a unit they may see."""
+    response = get_object_or_404(Response.objects.select_related("unit"), pk=response_id)
+    get_unit_for_user(request.user, response.unit.code)
+    try:
+        suggestion_tags_correct(response, elements=request.POST.getlist("elements"),
+                                tone=request.POST.get("tone", ""), by=request.user)
+    except ValidationError as error:
+        for problems in error.message_dict.values():
+            for problem in problems:
+                messages.error(request, problem)
+    else:
+        messages.success(request, _("Tema saran dikoreksi."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = reverse("reports:unit_suggestions", args=[response.unit.code])
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alert_settings(request):
+    """A unit head (agency admin or unit operator) opts in to the daily alert digest and sets its hour."""
+    region = head_region(request.user)
+    if region is None:  # a region admin watches no unit of their own
+        return render(request, "reports/alert_settings.html", {"page_kind": "alerts"})
+    subscription = AlertSubscription.objects.filter(user=request.user).first() or AlertSubscription(user=request.user)
+    form = AlertSubscriptionForm(request.POST or None, instance=subscription)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Pengaturan peringatan disimpan."))
+        return redirect("reports:alert_settings")
+    return render(request, "reports/alert_settings.html", {
+        "form": form, "region": region, "units": head_units(request.user), "page_kind": "alerts"})
 
 
 # Follow-up plans --------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from agencies.models import AuditEvent
 from surveys.kiosk import kiosk_create, kiosk_link, kiosk_revoke
 from surveys.models import (
     Answer, Element, ElementMonthTally, ElementTally, ImportBatch, Kiosk, ProfileMonthTally, Questionnaire,
-    QuestionnaireTranslation, Response, ResponseMonthTally, ResponseTally, RetentionPurge,
+    QuestionnaireTranslation, Response, ResponseMonthTally, ResponseTally, RetentionPurge, SuggestionTagCorrection,
 )
 from surveys.services import questionnaire_new_version, response_exclude
 from surveys.translations import BUILT_IN, translation_missing
@@ -122,7 +122,7 @@ class ResponseAdmin(ViewOnlyAdmin):
     search_fields = ["unit__name", "unit__code", "service__name", "suggestion"]
     fields = ["key", "unit", "service", "questionnaire", "channel", "kiosk", "import_batch", "answered_at",
               "received_at", "respondent_type", "gender", "age", "education", "occupation", "suggestion",
-              "suspected_repeat", "excluded_at", "excluded_by"]
+              "suggestion_elements", "suggestion_tone", "suspected_repeat", "excluded_at", "excluded_by"]
     readonly_fields = fields
     inlines = [AnswerInline]
     actions = ["exclude_from_scores", "include_again"]
@@ -280,3 +280,11 @@ class QuestionnaireTranslationAdmin(admin.ModelAdmin):
     @admin.display(description=_("teks belum diisi"))
     def missing_count(self, translation):
         return len(translation_missing(translation))
+
+
+@admin.register(SuggestionTagCorrection)
+class SuggestionTagCorrectionAdmin(ViewOnlyAdmin):
+    list_display = ["response", "corrected_by", "corrected_at", "elements_before", "tone_before", "elements_after",
+                    "tone_after"]
+    list_select_related = ["response__unit", "corrected_by"]
+    date_hierarchy = "corrected_at"

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from agencies.models import RespondentType
 from surveys import official
+from surveys.themes import Tone
 
 
 class Regulation(models.TextChoices):
@@ -213,6 +214,9 @@ class Response(models.Model):
     respondent_type = models.CharField(_("jenis responden"), max_length=10, choices=RespondentType.choices,
                                        default=RespondentType.PUBLIC)
     suggestion = models.TextField(_("saran"), max_length=2000, blank=True)
+    # Themes of the suggestion (surveys.themes), tagged when it arrives: "U3 U7" or "lainnya"; blank without one.
+    suggestion_elements = models.CharField(_("unsur yang disebut saran"), max_length=40, blank=True)
+    suggestion_tone = models.CharField(_("nada saran"), max_length=8, choices=Tone.choices, blank=True)
     suspected_repeat = models.BooleanField(_("diduga isian berulang"), default=False)
     assisted = models.BooleanField(_("dibantu petugas"), default=False,
                                    help_text=_("Petugas membantu responden mengisi (membacakan atau menekan)."))
@@ -236,6 +240,25 @@ class Response(models.Model):
     @property
     def is_excluded(self):
         return self.excluded_at is not None
+
+
+class SuggestionTagCorrection(models.Model):
+    """A staff member's correction of a suggestion's themes, kept with what it replaced."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="tag_corrections",
+                                 verbose_name=_("respons"))
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("dikoreksi oleh"))
+    corrected_at = models.DateTimeField(_("dikoreksi pada"), auto_now_add=True)
+    elements_before = models.CharField(_("unsur sebelumnya"), max_length=40, blank=True)
+    tone_before = models.CharField(_("nada sebelumnya"), max_length=8, blank=True)
+    elements_after = models.CharField(_("unsur sesudahnya"), max_length=40)
+    tone_after = models.CharField(_("nada sesudahnya"), max_length=8, choices=Tone.choices)
+
+    class Meta:
+        ordering = ["-corrected_at", "-id"]
+        verbose_name = _("koreksi tema saran")
+        verbose_name_plural = _("koreksi tema saran")
 
 
 class Answer(models.Model):

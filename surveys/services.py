@@ -6,15 +6,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.audit import audit_record
 from agencies.models import AuditEvent, Region
 from agencies.zones import zone
-from surveys.models import Answer, Element, Questionnaire, Response, RetentionPurge
+from surveys.models import Answer, Element, Questionnaire, Response, RetentionPurge, SuggestionTagCorrection
 from surveys.tallies import tallies_add
+from surveys.themes import OTHER, THEMES, Tone
 
 
 @dataclass
@@ -34,6 +37,8 @@ class NewResponse:
     occupation: str = ""
     respondent_type: str = "public"
     suggestion: str = ""
+    suggestion_elements: str = ""
+    suggestion_tone: str = ""
     kiosk_id: int | None = None
     import_batch_id: int | None = None
     suspected_repeat: bool = False
@@ -46,6 +51,7 @@ class NewResponse:
             questionnaire_id=self.questionnaire_id, channel=self.channel, answered_at=self.answered_at,
             gender=self.gender, age=self.age, education=self.education, occupation=self.occupation,
             respondent_type=self.respondent_type, suggestion=self.suggestion, kiosk_id=self.kiosk_id,
+            suggestion_elements=self.suggestion_elements, suggestion_tone=self.suggestion_tone,
             import_batch_id=self.import_batch_id, suspected_repeat=self.suspected_repeat,
             assisted=self.assisted,
             entered_by_id=self.entered_by_id,
@@ -101,6 +107,30 @@ def response_exclude(response: Response, *, by, excluded: bool = True):
         audit_record(actor=by, action=AuditEvent.Action.RESPONSE_EXCLUDED if excluded
                      else AuditEvent.Action.RESPONSE_INCLUDED, target=f"response {locked.pk} ({locked.key})",
                      region=_region_of(locked), unit=locked.unit_id)
+    return locked
+
+
+def suggestion_tags_correct(response: Response, *, elements: Sequence[str], tone: str, by) -> Response:
+    """Replace a suggestion's themes by a staff member's, keeping who changed what and when."""
+    chosen = [code for code in THEMES if code in set(elements)]
+    errors = {}
+    if not response.suggestion:
+        errors["elements"] = _("respons ini tidak memuat saran")
+    elif not chosen or len(chosen) != len(set(elements)):
+        errors["elements"] = _("pilih satu atau beberapa unsur U1..U9, atau “lainnya”")
+    elif OTHER in chosen and len(chosen) > 1:
+        errors["elements"] = _("“lainnya” tidak dapat dipilih bersama unsur U1..U9")
+    if tone not in Tone.values:
+        errors["tone"] = _("pilih nada: keluhan, pujian, usul atau netral")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        SuggestionTagCorrection.objects.create(
+            response=locked, corrected_by=by, elements_before=locked.suggestion_elements,
+            tone_before=locked.suggestion_tone, elements_after=" ".join(chosen), tone_after=tone)
+        locked.suggestion_elements, locked.suggestion_tone = " ".join(chosen), tone
+        locked.save(update_fields=["suggestion_elements", "suggestion_tone"])
     return locked
 
 

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from surveys import official
 from surveys.models import Element
+from surveys.redaction import personal_data_redact
 from surveys.services import NewResponse
+from surveys.themes import suggestion_tags
 
 SUGGESTION_MAX = 2000
 # A device clock may run a little fast; anything further ahead is a wrong clock, not an answer.
@@ -179,7 +181,7 @@ def response_validate(data, *, form: UnitForm, channel: str, require_all: bool =
         suggestion = ""
     elif len(suggestion) > SUGGESTION_MAX:
         errors["suggestion"] = _("saran paling banyak %(max)s karakter") % {"max": SUGGESTION_MAX}
-    suggestion = LONE_SURROGATE.sub("\ufffd", suggestion.replace("\x00", "")).strip()
+    suggestion = personal_data_redact(LONE_SURROGATE.sub("\ufffd", suggestion.replace("\x00", "")).strip())
 
     assisted = data.get("assisted", False)
     if not isinstance(assisted, bool):
@@ -193,5 +195,5 @@ def response_validate(data, *, form: UnitForm, channel: str, require_all: bool =
         key=key, unit_id=form.unit_id, service_id=service, questionnaire_id=form.questionnaire_id,
         channel=channel, answered_at=answered_at, answers=answers, gender=gender, age=age,
         education=education, occupation=occupation, respondent_type=form.respondent_type,
-        suggestion=suggestion, assisted=assisted,
+        suggestion=suggestion, assisted=assisted, **suggestion_tags(suggestion),
     )

@@ -171,7 +171,7 @@ FILLERS = {
     "campaign_id": _campaign_in,
 }
 # The scope an object kwarg belongs to when the URL has no scope kwarg of its own.
-OWN_SCOPE = {"document_id": "unit", "campaign_id": "unit"}
+OWN_SCOPE = {"document_id": "unit", "campaign_id": "unit", "response_id": "unit"}
 
 
 def _scope_kind(url: StaffUrl) -> str | None:

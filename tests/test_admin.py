@@ -24,6 +24,7 @@ from reports.documents.publication import published_period
 from reports.models import FollowUpPlan, GeneratedDocument, Publication
 from reports.periods import Period
 from surveys.kiosk import kiosk_authenticate, kiosk_create
+from surveys.services import suggestion_tags_correct
 from surveys.models import (
     Element, ElementMonthTally, ImportBatch, Kiosk, QuestionnaireTranslation, Response, ResponseMonthTally,
     ResponseTally, RetentionPurge,
@@ -74,6 +75,8 @@ def data(admin_user):
                       by=admin_user)
     PulseAnswer.objects.create(unit=unit, kiosk=kiosk, key=uuid.uuid4(), value=4, answered_at=local(2026, 8, 3),
                                day=date(2026, 8, 3))
+    suggestion_tags_correct(Response.objects.get(suggestion__startswith="Antrean"), elements=["U3"], tone="keluhan",
+                            by=admin_user)
     return unit
 
 

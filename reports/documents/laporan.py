@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from agencies.models import ServiceUnit
 from agencies.zones import region_today
 from reports.documents import charts
@@ -9,6 +11,7 @@ from reports.documents.common import (
     DocumentScope, change_notes, count, date_text, element_rows, grade_tables, percent, render_pdf, result_summary,
     scores_for_scope, scores_of_questionnaire,
 )
+from reports.complaints import complaint_themes
 from reports.documents.plans import plans_for
 from reports.aggregates import unit_adequacy, unit_figures
 from reports.documents.publication import publication_status
@@ -119,6 +122,11 @@ def group_context(scores: Scores, *, scope: DocumentScope, period: Period) -> di
             "trend": trend_rows, "trend_chart": charts.trend_chart(trend_rows, scores.questionnaire.rules)}
 
 
+def _complaint_themes(scope: DocumentScope, period: Period):
+    with translation.override("id"):  # the Laporan is written in Bahasa Indonesia whatever the screen's language
+        return complaint_themes(unit_ids=scope.unit_ids, period=period)
+
+
 def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
     scores = scores_for_scope(scope, period)
     groups = [group_context(found, scope=scope, period=period) for found in scores]
@@ -153,6 +161,7 @@ def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
         "plans": plans_for(unit_ids=scope.unit_ids, period=period),
         "suggestions": {"total": count(len(suggestions)), "shown": suggestions[:SUGGESTIONS_SHOWN],
                         "more": max(len(suggestions) - SUGGESTIONS_SHOWN, 0)},
+        "complaint_themes": _complaint_themes(scope, period),
         "head": scope.head,
         "place_date": f"{scope.region.name}, {date_text(region_today(scope.region))}",
         "publication": publication_status(region=scope.region, period=period),
