@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from agencies.audit import audit_record
 from agencies.models import AuditEvent
-from surveys.models import Answer, Element, Questionnaire, Response, RetentionPurge
+from surveys.models import DOOR_FLAGS, Answer, Element, Questionnaire, Response, RetentionPurge
 from surveys.tallies import tallies_add
 
 
@@ -37,6 +37,7 @@ class NewResponse:
     suspected_repeat: bool = False
     assisted: bool = False
     entered_by_id: int | None = None
+    flag: str = ""
 
     def build(self) -> tuple[Response, list[Answer]]:
         response = Response(
@@ -45,8 +46,9 @@ class NewResponse:
             gender=self.gender, age=self.age, education=self.education, occupation=self.occupation,
             respondent_type=self.respondent_type, suggestion=self.suggestion, kiosk_id=self.kiosk_id,
             import_batch_id=self.import_batch_id, suspected_repeat=self.suspected_repeat,
-            assisted=self.assisted,
-            entered_by_id=self.entered_by_id,
+            assisted=self.assisted, entered_by_id=self.entered_by_id, flag=self.flag,
+            # A door flag (too fast, over the hourly ceiling) keeps the answer stored but out of the scores.
+            excluded_at=timezone.now() if self.flag in DOOR_FLAGS else None,
         )
         answers = [Answer(element_id=element_id, value=value) for element_id, value in self.answers.items()]
         return response, answers
@@ -61,7 +63,8 @@ def response_submit(new: NewResponse) -> tuple[int, bool]:
             for answer in answers:
                 answer.response_id = response.id
             Answer.objects.bulk_create(answers)
-            tallies_add([(response, answers)])
+            if not response.is_excluded:
+                tallies_add([(response, answers)])
     except IntegrityError:
         existing = Response.objects.filter(key=new.key).values_list("id", flat=True).first()
         if existing is None:
@@ -80,7 +83,7 @@ def responses_submit_many(new_responses: Sequence[NewResponse], batch_size: int 
             for answer in answers:
                 answer.response_id = response.id
         Answer.objects.bulk_create([answer for _, answers in built for answer in answers])
-        tallies_add(built)
+        tallies_add([(response, answers) for response, answers in built if not response.is_excluded])
         stored += len(built)
     return stored
 
