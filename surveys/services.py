@@ -2,6 +2,7 @@
 so the tallies stay exact and an idempotency key is never counted twice."""
 
 import uuid
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from agencies.audit import audit_record
 from agencies.models import AuditEvent
-from surveys.models import DOOR_FLAGS, Answer, Element, Questionnaire, Response, RetentionPurge
+from surveys.models import DOOR_FLAGS, Answer, Element, FlagGroup, Questionnaire, Response, RetentionPurge
 from surveys.tallies import tallies_add
 
 
@@ -102,6 +103,28 @@ def response_exclude(response: Response, *, by, excluded: bool = True):
         audit_record(actor=by, action=AuditEvent.Action.RESPONSE_EXCLUDED if excluded
                      else AuditEvent.Action.RESPONSE_INCLUDED, target=f"response {locked.pk} ({locked.key})",
                      region=_region_of(locked), unit=locked.unit_id)
+    return locked
+
+
+def flag_group_decide(group: FlagGroup, *, by, exclude: bool) -> FlagGroup:
+    """A staff decision on a group of responses flagged for review: exclude them all from the scores, or keep
+    them counted. Recorded on the group and in the audit log (who, when); can be changed later."""
+    with transaction.atomic():
+        locked = FlagGroup.objects.select_for_update().get(pk=group.pk)
+        # Only the responses whose state changes; their tallies move in one write.
+        changing = list(Response.objects.select_for_update().filter(flag_group=locked, excluded_at__isnull=exclude))
+        answers = defaultdict(list)
+        for answer in Answer.objects.filter(response__in=changing):
+            answers[answer.response_id].append(answer)
+        tallies_add([(response, answers[response.id]) for response in changing], sign=-1 if exclude else 1)
+        Response.objects.filter(pk__in=[response.pk for response in changing]).update(
+            excluded_at=timezone.now() if exclude else None, excluded_by=by if exclude else None)
+        locked.decision = FlagGroup.Decision.EXCLUDE if exclude else FlagGroup.Decision.KEEP
+        locked.decided_at, locked.decided_by = timezone.now(), by
+        locked.save(update_fields=["decision", "decided_at", "decided_by"])
+        audit_record(actor=by, action=AuditEvent.Action.INTEGRITY_REVIEWED, target=str(locked),
+                     region=locked.unit.agency.region, unit=locked.unit_id, decision=locked.decision,
+                     reason=locked.reason, responses=locked.responses.count())
     return locked
 
 
