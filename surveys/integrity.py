@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from surveys.models import DOOR_FLAGS, Flag, Response
 
-# Flood control: more than FLOOD_ARRIVALS arrivals for one token within FLOOD_WINDOW seconds is a flood.
-# A kiosk flushing its queue sends one request at a time; it stays far below (docs/integrity.md).
+# Flood control: more than FLOOD_ARRIVALS arrivals for one token within FLOOD_WINDOW seconds (5 a second
+# sustained for a minute) is a flood. A kiosk flushing its queue sends one request at a time: a day's queue
+# stays below it, a longer one is paced by the 429s (docs/integrity.md).
 FLOOD_ARRIVALS = 300
-FLOOD_WINDOW = 10
-
+FLOOD_WINDOW = 60
+FLOOD_BUCKETS = 6
 
 def door_flag(*, near: int, in_hour: int, ceiling: int) -> str:
     """The flag of a kiosk answer, given how many counted answers of the same kiosk lie within the minimum
@@ -45,17 +46,18 @@ def kiosk_door_flag(*, kiosk_id: int, answered_at: datetime, min_interval: int, 
 
 
 def kiosk_flood_wait(*, kiosk_id: int, now: float | None = None) -> int:
-    """Count one arrival for the kiosk (its token); the seconds to wait when arrivals exceed the flood limit, else 0.
-
-    Arrivals are counted per second in the cache (shared between processes when the cache is)."""
+    """Count one arrival for the kiosk (its token); the seconds to wait when arrivals exceed the flood limit,
+    else 0. Arrivals (refused ones too) are counted in FLOOD_BUCKETS slices of the window, in the cache
+    (shared between processes when the cache is)."""
     arrivals = getattr(settings, "SKM_KIOSK_FLOOD_ARRIVALS", FLOOD_ARRIVALS)
     window = getattr(settings, "SKM_KIOSK_FLOOD_WINDOW", FLOOD_WINDOW)
-    second = int(now if now is not None else time.time())
-    key = f"surveys:flood:{kiosk_id}:{second}"
-    if not cache.add(key, 1, window + 2):
+    width = max(1, window // FLOOD_BUCKETS)
+    bucket = int(now if now is not None else time.time()) // width
+    key = f"surveys:flood:{kiosk_id}:{bucket}"
+    if not cache.add(key, 1, window + width):
         try:
             cache.incr(key)
         except ValueError:  # expired between add and incr
-            cache.add(key, 1, window + 2)
-    keys = [f"surveys:flood:{kiosk_id}:{s}" for s in range(second - window + 1, second + 1)]
+            cache.add(key, 1, window + width)
+    keys = [f"surveys:flood:{kiosk_id}:{b}" for b in range(bucket - window // width + 1, bucket + 1)]
     return window if sum(cache.get_many(keys).values()) > arrivals else 0

@@ -401,11 +401,14 @@
     return flushing;
   }
 
+  /* A server that says when to come back (429 flood control, 503 while its database is away) is not asked
+     again before then; otherwise back off. The queue keeps every answer meanwhile. */
   function scheduleRetry(seconds) {
     failures += 1;
-    var delay = seconds ? seconds * 1000 : Math.min(60000, 2000 * Math.pow(2, Math.min(failures, 5)));
+    var delay = seconds > 0 ? seconds * 1000 * (1 + Math.random() * 0.2)
+      : Math.min(60000, 2000 * Math.pow(2, Math.min(failures, 5))) * (0.8 + Math.random() * 0.4);
     clearTimeout(retryTimer);
-    retryTimer = setTimeout(flush, delay * (0.8 + Math.random() * 0.4));
+    retryTimer = setTimeout(flush, delay);
   }
 
   /* Oldest first; stop at the first network failure (the rest would fail too) and try again later. */
