@@ -27,6 +27,7 @@ from monev.selectors import monev_unit_status
 from reports import charts
 from reports.forms import CUSTOM, Filters, FollowUpPlanForm, filters_read, period_options
 from reports.ikm import round_half_up
+from reports.integrity import integrity_pooled
 from reports.models import FollowUpPlan
 from reports.periods import Period
 from reports.aggregates import (
@@ -329,6 +330,7 @@ def _dashboard(request, scope: Scope):
         "suggestions": answers_of(responses=latest), "suggestion_count": suggestions.count(),
         "assisted": assisted_share(unit_ids=scope.unit_ids, period=period, **narrowing),
         "sort": sort, "sort_links": _sort_links(filters, sort),
+        "integrity": integrity_pooled(unit_ids=scope.unit_ids, period=period),
     }
     if scope.kind == "unit":
         region_units = ServiceUnit.objects.filter(agency__region=scope.region).values_list("id", flat=True)
@@ -339,6 +341,7 @@ def _dashboard(request, scope: Scope):
             "reviews": follow_up_review(unit=scope.obj, period=period),
             "plan_count": follow_up_plans_of(unit_ids=scope.unit_ids, period=period).count(),
             "monev": monev_unit_status(unit=scope.obj, year=period.end.year),
+            "integrity_review_url": reverse("surveys_staff:integrity_review", args=[scope.obj.code]),
         })
     else:
         adequacy = unit_adequacy(unit_ids=scope.unit_ids, period=period, units=figures)

@@ -9,6 +9,7 @@ from reports.documents.common import PdfUnavailable, date_text
 from reports.documents.publication import (
     notice_pdf, public_results, publication_period, publications_of, published_period, published_regions,
 )
+from reports.integrity import integrity_pooled
 from reports.periods import Period
 
 
@@ -58,7 +59,9 @@ def _notice_context(region_code, period_slug, unit_code) -> dict:
 
 
 def unit_notice(request, region_code, period_slug, unit_code):
-    return render(request, "reports/public/notice.html", _notice_context(region_code, period_slug, unit_code))
+    context = _notice_context(region_code, period_slug, unit_code)
+    context["integrity"] = integrity_pooled(unit_ids=[context["unit"].id], period=context["period"])
+    return render(request, "reports/public/notice.html", context)
 
 
 def unit_notice_pdf(request, region_code, period_slug, unit_code):

@@ -12,6 +12,7 @@ from reports.documents.common import (
 )
 from reports.documents.plans import plans_for
 from reports.aggregates import unit_adequacy, unit_figures
+from reports.integrity import integrity_pooled
 from reports.periods import Period
 from reports.selectors import (
     Sample, Scores, assisted_share, questionnaire_changes, respondent_profile_items, respondents_by_channel,
@@ -154,6 +155,7 @@ def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
         "suggestions": {"total": count(len(suggestions)), "shown": suggestions[:SUGGESTIONS_SHOWN],
                         "more": max(len(suggestions) - SUGGESTIONS_SHOWN, 0)},
         "head": scope.head,
+        "integrity": integrity_pooled(unit_ids=scope.unit_ids, period=period),
         "place_date": f"{scope.region.name}, {date_text(timezone.localdate())}",
     }
 
