@@ -390,8 +390,10 @@
   var flushing = null;
   var retryTimer = null;
   var failures = 0;
+  var notBefore = 0; // set from Retry-After: no send before then, whatever triggers a flush
 
   function flush() {
+    if (Date.now() < notBefore) return Promise.resolve();
     if (!flushing) {
       flushing = sendQueued().catch(function () { scheduleRetry(); }).finally(function () {
         flushing = null;
@@ -407,6 +409,7 @@
     failures += 1;
     var delay = seconds > 0 ? seconds * 1000 * (1 + Math.random() * 0.2)
       : Math.min(60000, 2000 * Math.pow(2, Math.min(failures, 5))) * (0.8 + Math.random() * 0.4);
+    notBefore = seconds > 0 ? Date.now() + seconds * 1000 : 0;
     clearTimeout(retryTimer);
     retryTimer = setTimeout(flush, delay);
   }
