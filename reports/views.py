@@ -330,7 +330,8 @@ def _dashboard(request, scope: Scope):
         "suggestions": answers_of(responses=latest), "suggestion_count": suggestions.count(),
         "assisted": assisted_share(unit_ids=scope.unit_ids, period=period, **narrowing),
         "sort": sort, "sort_links": _sort_links(filters, sort),
-        "integrity": integrity_pooled(unit_ids=scope.unit_ids, period=period),
+        # Beside the IKM of a unit or an agency; the region's units each carry theirs in the recap.
+        "integrity": integrity_pooled(unit_ids=scope.unit_ids, period=period) if scope.kind != "region" else None,
     }
     if scope.kind == "unit":
         region_units = ServiceUnit.objects.filter(agency__region=scope.region).values_list("id", flat=True)

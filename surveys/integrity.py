@@ -42,7 +42,8 @@ def kiosk_door_flag(*, kiosk_id: int, answered_at: datetime, min_interval: int, 
               .exclude(flag__in=DOOR_FLAGS)
               .aggregate(near=Count("id", filter=Q(answered_at__gt=near_from, answered_at__lte=answered_at)),
                          in_hour=Count("id", filter=Q(answered_at__gte=hour_start))))
-    return door_flag(near=counts["near"], in_hour=counts["in_hour"], ceiling=ceiling)
+    # An interval of 0 switches the rule off (answers given in the same second are then fine).
+    return door_flag(near=counts["near"] if min_interval else 0, in_hour=counts["in_hour"], ceiling=ceiling)
 
 
 def kiosk_flood_wait(*, kiosk_id: int, now: float | None = None) -> int:
