@@ -423,13 +423,12 @@ class PublicRateCount(models.Model):
 
     Only counts: no address, no unit, no time finer than the hour, nothing of a response (docs/privacy.md)."""
 
+    # "client:day:hour": no sequential id that could line up with the responses stored meanwhile.
+    bucket = models.CharField(max_length=90, primary_key=True)
     client = models.CharField(max_length=64)
-    day = models.DateField()
+    day = models.DateField(db_index=True)
     hour = models.PositiveSmallIntegerField()
     attempts = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["client", "day", "hour"], name="public_rate_count_key")]
 
 
 class FormTokenUse(models.Model):

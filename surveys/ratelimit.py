@@ -71,12 +71,13 @@ def client_attempt(*, client: str, now: datetime) -> int:
     Forgets counts older than KEEP_DAYS."""
     local = timezone.localtime(now)
     day, hour = local.date(), local.hour
-    bucket = PublicRateCount.objects.filter(client=client, day=day, hour=hour)
+    key = f"{client}:{day.isoformat()}:{hour}"
+    bucket = PublicRateCount.objects.filter(bucket=key)
     if not bucket.update(attempts=F("attempts") + 1):
         PublicRateCount.objects.filter(day__lte=day - timedelta(days=KEEP_DAYS)).delete()
         try:
             with transaction.atomic():
-                PublicRateCount.objects.create(client=client, day=day, hour=hour, attempts=1)
+                PublicRateCount.objects.create(bucket=key, client=client, day=day, hour=hour, attempts=1)
         except IntegrityError:
             bucket.update(attempts=F("attempts") + 1)
     return bucket.values_list("attempts", flat=True).first() or 0
