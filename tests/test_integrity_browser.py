@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from reports.periods import Period
 from surveys.models import Response
 from tests.test_kiosk_browser import (  # noqa: F401 (fixtures)
-    TABLET_LANDSCAPE, counter, open_context, open_kiosk, outbox, tap_survey, wait_until,
+    PHONE, TABLET_LANDSCAPE, counter, open_context, open_kiosk, outbox, tap_survey, wait_until,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -64,8 +64,9 @@ def test_a_day_offline_is_flushed_whole_through_429s(live_server, counter, open_
 
     started = time.monotonic()
     context.set_offline(False)
-    wait_until(lambda: Response.objects.count() == 150, timeout=180)
-    wait_until(lambda: outbox(page) == [], timeout=30)
+    # Watch the tablet's queue, not the database (SQLite's shared test database locks under the writes).
+    wait_until(lambda: outbox(page) == [], timeout=180)
+    assert Response.objects.count() == 150
     seconds = time.monotonic() - started
     refused = [after for status, after in statuses if status == 429]
     print(f"\n150 queued surveys flushed in {seconds:.1f} s; {len(refused)} answers 429 on the way")
@@ -81,3 +82,22 @@ def test_a_day_offline_is_flushed_whole_through_429s(live_server, counter, open_
     today_part = 1 if Period.containing(timezone.localdate()) == Period.containing(day) else 0
     assert figure["counted"] == 149 + today_part and figure["excluded"] == {} and figure["awaiting_review"] == 0
     assert errors == []
+
+
+def test_a_second_survey_on_a_phone_gets_a_fresh_form_token(live_server, counter, open_context, settings):
+    settings.SKM_QR_MIN_FILL_SECONDS = 1
+    unit, services, _kiosk, _token = counter
+    page = open_context(PHONE, mobile=True).new_page()
+    page.goto(f"{live_server.url}/s/{unit.code}/{services[0].id}/")
+    first_token = page.evaluate("() => JSON.parse(document.getElementById('survey-config').textContent).form_token")
+    time.sleep(1.1)
+    tap_survey(page, service=None, age="22")
+    expect(page.locator("#thanks-detail")).to_have_text("Penilaian Anda sudah kami terima.")
+    page.locator("#new-survey").tap()
+    expect(page.locator(".step-profile")).to_be_visible()
+    second_token = page.evaluate("() => JSON.parse(document.getElementById('survey-config').textContent).form_token")
+    assert second_token != first_token
+    time.sleep(1.1)
+    tap_survey(page, service=None, age="57")
+    expect(page.locator("#thanks-detail")).to_have_text("Penilaian Anda sudah kami terima.")
+    assert sorted(Response.objects.values_list("age", flat=True)) == [22, 57]

@@ -768,7 +768,8 @@
       lang = lang === "en" ? "id" : "en";
       applyLanguage();
     });
-    $("new-survey").addEventListener("click", resetForm);
+    // A QR page's form token is used once: the next survey on a phone needs a freshly served page.
+    $("new-survey").addEventListener("click", KIOSK ? resetForm : function () { window.location.reload(); });
     $("idle-continue").addEventListener("click", function () { lastActivity = Date.now(); hideIdle(); });
     // Leaving and coming back (back button, bfcache) never shows the previous citizen's answers.
     window.addEventListener("pagehide", function () { if (KIOSK) resetForm(); });
