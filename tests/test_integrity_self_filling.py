@@ -188,13 +188,14 @@ def test_the_review_page_is_scoped_like_other_staff_pages(world, tablet):
     assert not Response.objects.filter(excluded_at__isnull=False).exists()
 
 
-def test_the_demo_traffic_raises_no_false_positive(db):
+def test_the_demo_traffic_raises_no_false_positive(db, capsys):
     call_command("seed_demo", responses=3000, seed=2026, stdout=io.StringIO())
     last = Response.objects.order_by("-answered_at").values_list("answered_at", flat=True).first()
     until = timezone.localdate(last)
     found = self_filling_detect(since=until - timedelta(days=400), until=until, store=False)
     flagged = sum(len(group.response_ids) for group in found)
     total = Response.objects.count()
-    print(f"\nself-filling false positives on the demo data: {flagged} of {total} responses in {len(found)} groups "
-          + json.dumps(reasons(found)))
+    with capsys.disabled():  # shown in every run, not only with -s
+        print(f"\nself-filling false positives on the demo data: {flagged} of {total} responses in {len(found)} "
+              f"groups {json.dumps(reasons(found))}")
     assert flagged == 0
