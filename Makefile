@@ -39,9 +39,13 @@ run: $(INSTALLED) system-check messages
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py demo_welcome --base-url http://$(HOST):$(PORT)
-	@# The task worker builds large reports in the background, restarted whenever it exits; it stops with the server.
+	@# The task worker builds large reports in the background, restarted whenever it exits; the daily integrity
+	@# check flags self-filling patterns for review (docs/integrity.md); the hourly alert round mails each opted-in
+	@# unit head's digest at their hour (docs/suggestions.md). All stop with the server.
 	DEBUG=1 $(PY) manage.py supervise_worker >var/worker.log 2>&1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	while :; do $(PY) manage.py detect_self_filling >>var/integrity.log 2>&1; sleep 86400; done & daily=$$!; \
+	while :; do DEBUG=1 $(PY) manage.py send_alerts >>var/alerts.log 2>&1; sleep 3600; done & hourly=$$!; \
+	trap 'kill $$worker $$daily $$hourly 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(INSTALLED) system-check messages browser

@@ -1,3 +1,5 @@
+from datetime import time
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -113,6 +115,17 @@ class ServiceUnit(models.Model):
         help_text=_("Empat wajah (sangat tidak puas sampai sangat puas) di samping label resmi, untuk responden "
                     "yang tidak membaca."))
     is_active = models.BooleanField(_("aktif"), default=True)
+    # Integrity rules (docs/integrity.md).
+    kiosk_min_interval = models.PositiveSmallIntegerField(
+        _("jeda minimum isian kios (detik)"), default=20,
+        help_text=_("Isian kios yang lebih cepat dari ini setelah isian sebelumnya tidak dihitung."))
+    kiosk_hourly_ceiling = models.PositiveSmallIntegerField(
+        _("batas isian kios per jam"), default=90,
+        help_text=_("Isian kios melebihi batas ini dalam satu jam tidak dihitung."))
+    service_days = models.CharField(_("hari layanan"), max_length=7, default="12345",
+                                    help_text=_("Angka hari: 1 = Senin ... 7 = Minggu."))
+    service_opens = models.TimeField(_("jam buka layanan"), default=time(7, 30))
+    service_closes = models.TimeField(_("jam tutup layanan"), default=time(16, 0))
 
     class Meta:
         ordering = ["name"]
@@ -257,6 +270,7 @@ class AuditEvent(models.Model):
         RESULTS_WITHDRAWN = "results_withdrawn", _("Terbitan ditarik")
         DATA_PURGED = "data_purged", _("Data lama dihapus")
         KIOSK_MODE_CHANGED = "kiosk_mode_changed", _("Mode kios diubah")
+        INTEGRITY_REVIEWED = "integrity_reviewed", _("Isian mencurigakan ditinjau")
         MONEV_CHECKLIST_CHANGED = "monev_checklist_changed", _("Daftar periksa monev diubah")
         MONEV_EVIDENCE_ADDED = "monev_evidence_added", _("Bukti monev diunggah")
         MONEV_EVIDENCE_DELETED = "monev_evidence_deleted", _("Bukti monev dihapus")

@@ -241,7 +241,10 @@ def _structure(size: Size, rng):
             units.append(ServiceUnit(agency=agencies[i], code=f"unit-{n:04d}", name=name,
                                      address=f"Jl. Pelayanan No. {n}", questionnaire=questionnaire,
                                      respondent_type="internal" if rng.random() < 0.03 else "public",
-                                     head_name=f"Kepala {name}", head_title="Kepala Unit"))
+                                     head_name=f"Kepala {name}", head_title="Kepala Unit",
+                                     # Every load submission takes the whole write path (counted and tallied)
+                                     # instead of being flagged too fast (docs/integrity.md).
+                                     kiosk_min_interval=0, kiosk_hourly_ceiling=32767))
     units = ServiceUnit.objects.bulk_create(units[: size.units])
 
     services = []
@@ -360,6 +363,7 @@ def data_load(size: Size, *, connection, today: date, seed: int = SEED, log=prin
         "respondent_type": respondent_types[unit_index[o]],
         "suggestion": np.array([*SUGGESTIONS, ""])[suggestion[o]],
         "suspected_repeat": np.where(repeat[o], "t", "f"),
+        "flag": np.full(n, ""),
         "excluded_at": np.where(excluded[o], answered[o] + 3 * 86_400, -1),
         "excluded_by_id": np.where(excluded[o], str(admin.id), null),
     }

@@ -31,6 +31,7 @@ from reports.alerts import head_region, head_units
 from reports.complaints import complaint_themes
 from reports.forms import CUSTOM, AlertSubscriptionForm, Filters, FollowUpPlanForm, filters_read, period_options
 from reports.ikm import round_half_up
+from reports.integrity import integrity_pooled
 from reports.models import AlertSubscription, FollowUpPlan
 from reports.periods import Period
 from reports.aggregates import (
@@ -335,9 +336,10 @@ def _dashboard(request, scope: Scope):
             end=period.end, today=today, title=_("Responden per hari") + f" · {where}"),
         "suggestions": answers_of(responses=latest), "suggestion_count": suggestions.count(),
         "assisted": assisted_share(unit_ids=scope.unit_ids, period=period, **narrowing),
-
         "complaint_themes": complaint_themes(unit_ids=scope.unit_ids, period=period, **narrowing),
         "sort": sort, "sort_links": _sort_links(filters, sort),
+        # Beside the IKM of a unit or an agency; the region's units each carry theirs in the recap.
+        "integrity": integrity_pooled(unit_ids=scope.unit_ids, period=period) if scope.kind != "region" else None,
     }
     if scope.kind == "unit":
         region_units = ServiceUnit.objects.filter(agency__region=scope.region).values_list("id", flat=True)
@@ -348,6 +350,7 @@ def _dashboard(request, scope: Scope):
             "reviews": follow_up_review(unit=scope.obj, period=period),
             "plan_count": follow_up_plans_of(unit_ids=scope.unit_ids, period=period).count(),
             "monev": monev_unit_status(unit=scope.obj, year=period.end.year),
+            "integrity_review_url": reverse("surveys_staff:integrity_review", args=[scope.obj.code]),
         })
     else:
         adequacy = unit_adequacy(unit_ids=scope.unit_ids, period=period, units=figures)

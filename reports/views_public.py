@@ -12,6 +12,7 @@ from reports.documents.publication import (
     notice_pdf, public_view, publication_freeze_unfrozen, publication_intact, publication_period,
     publication_versions, publications_of, published_regions, snapshot_changes,
 )
+from reports.integrity import Integrity
 from reports.models import Publication
 from reports.periods import Period
 
@@ -83,7 +84,12 @@ def _notice_context(found: dict, unit_code: str) -> dict:
 def unit_notice(request, region_code, period_slug, unit_code):
     found = _published(request, region_code, period_slug)
     refusal = _intact_or_refusal(request, found)
-    return refusal or render(request, "reports/public/notice.html", _notice_context(found, unit_code))
+    if refusal:
+        return refusal
+    context = _notice_context(found, unit_code)
+    frozen = context["row"].get("integrity")  # absent from snapshots made before the figure existed
+    context["integrity"] = Integrity(**frozen) if frozen else None
+    return render(request, "reports/public/notice.html", context)
 
 
 def unit_notice_pdf(request, region_code, period_slug, unit_code):

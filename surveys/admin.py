@@ -116,13 +116,14 @@ class ExcludedFilter(admin.SimpleListFilter):
 @admin.register(Response)
 class ResponseAdmin(ViewOnlyAdmin):
     list_display = ["unit", "service", "channel", "answered_at", "suspected_repeat", "excluded"]
-    list_filter = ["channel", "unit__agency", "suspected_repeat", ExcludedFilter, "respondent_type"]
+    list_filter = ["channel", "unit__agency", "suspected_repeat", "flag", ExcludedFilter, "respondent_type"]
     list_select_related = ["unit", "service"]
     date_hierarchy = "answered_at"
     search_fields = ["unit__name", "unit__code", "service__name", "suggestion"]
     fields = ["key", "unit", "service", "questionnaire", "channel", "kiosk", "import_batch", "answered_at",
               "received_at", "respondent_type", "gender", "age", "education", "occupation", "suggestion",
-              "suggestion_elements", "suggestion_tone", "suspected_repeat", "excluded_at", "excluded_by"]
+              "suggestion_elements", "suggestion_tone", "suspected_repeat", "flag", "flag_group", "excluded_at",
+              "excluded_by"]
     readonly_fields = fields
     inlines = [AnswerInline]
     actions = ["exclude_from_scores", "include_again"]

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from surveys.kiosk import kiosk_authenticate, kiosk_touch, survey_payload, unit_form_cached
+from surveys.integrity import kiosk_door_flag, kiosk_flood_wait
 from surveys.models import Channel, Response
 from surveys.services import response_submit
 from surveys.validation import ResponseInvalid, response_validate
@@ -23,9 +24,9 @@ BODY_LIMIT = 16 * 1024
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, detail: str, errors: dict[str, str] | None = None):
+    def __init__(self, status: int, detail: str, errors: dict[str, str] | None = None, retry_after: int = 0):
         super().__init__(detail)
-        self.status, self.detail, self.errors = status, detail, errors
+        self.status, self.detail, self.errors, self.retry_after = status, detail, errors, retry_after
 
     def response(self) -> JsonResponse:
         body = {"detail": self.detail}
@@ -34,6 +35,8 @@ class ApiError(Exception):
         response = JsonResponse(body, status=self.status)
         if self.status == 401:
             response["WWW-Authenticate"] = "Kiosk"
+        if self.retry_after:
+            response["Retry-After"] = str(self.retry_after)
         return response
 
 
@@ -93,6 +96,9 @@ def store_response(data: dict, *, form, channel: str, **extra) -> tuple[int, boo
         raise ApiError(400, _("Periksa kembali isian Anda."), problem.errors) from None
     for name, value in extra.items():
         setattr(new, name, value)
+    if new.kiosk_id is not None:
+        new.flag = kiosk_door_flag(kiosk_id=new.kiosk_id, answered_at=new.answered_at,
+                                   min_interval=form.kiosk_min_interval, ceiling=form.kiosk_hourly_ceiling)
     response_id, created = response_submit(new)
     if not created and not Response.objects.filter(pk=response_id, unit_id=form.unit_id).exists():
         raise ApiError(409, _("Kunci ini sudah dipakai untuk penilaian lain."),
@@ -140,6 +146,10 @@ def response_create(request):
     """POST /api/v1/responses: store one survey; a known key answers 200 with the stored id."""
     try:
         auth, token = kiosk_from_request(request)
+        wait = kiosk_flood_wait(kiosk_id=auth.kiosk_id)
+        if wait:
+            raise ApiError(429, _("Terlalu banyak kiriman sekaligus dari kios ini. Kios akan mengirim ulang "
+                                  "setelah %(n)s detik.") % {"n": wait}, retry_after=wait)
         data = read_json(request)
         with citizen_language(data):
             response_id, created, key = store_response(

@@ -163,6 +163,48 @@ class Kiosk(models.Model):
         return self.revoked_at is not None
 
 
+class Flag(models.TextChoices):
+    """Why a response is suspect (docs/integrity.md). The door flags exclude at once; the others wait for review."""
+
+    TOO_FAST = "too_fast", _("terlalu cepat setelah isian sebelumnya")
+    OVER_RATE = "over_rate", _("melebihi batas isian per jam")
+    OUTSIDE_HOURS = "outside_hours", _("di luar jam layanan")
+    IDENTICAL_RUN = "identical_run", _("rangkaian jawaban identik")
+    UNIFORM_SHARE = "uniform_share", _("porsi jawaban seragam jauh di atas unit")
+    REPEATED_SUGGESTION = "repeated_suggestion", _("teks saran berulang")
+    BURST_AFTER_SILENCE = "burst_after_silence", _("lonjakan setelah lama sepi")
+
+
+DOOR_FLAGS = (Flag.TOO_FAST, Flag.OVER_RATE)
+REVIEW_FLAGS = tuple(flag for flag in Flag if flag not in DOOR_FLAGS)
+
+
+class FlagGroup(models.Model):
+    """Responses of one unit that share a self-filling pattern, held for one staff decision."""
+
+    class Decision(models.TextChoices):
+        EXCLUDE = "exclude", _("dikecualikan")
+        KEEP = "keep", _("tetap dihitung")
+
+    unit = models.ForeignKey("agencies.ServiceUnit", verbose_name=_("unit layanan"), on_delete=models.CASCADE,
+                             related_name="+")
+    reason = models.CharField(_("alasan"), max_length=20, choices=Flag.choices)
+    pattern = models.CharField(_("pola"), max_length=255)
+    found_at = models.DateTimeField(_("ditemukan"), auto_now_add=True)
+    decision = models.CharField(_("keputusan"), max_length=8, choices=Decision.choices, blank=True)
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("diputuskan oleh"))
+
+    class Meta:
+        ordering = ["decided_at", "-found_at"]
+        verbose_name = _("kelompok isian mencurigakan")
+        verbose_name_plural = _("kelompok isian mencurigakan")
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.pattern}"
+
+
 class ImportBatch(models.Model):
     """One uploaded spreadsheet; the file's hash keeps the same file from being counted twice."""
 
@@ -198,8 +240,9 @@ class Response(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, verbose_name=_("kuesioner"), on_delete=models.PROTECT,
                                       related_name="responses")
     channel = models.CharField(_("saluran"), max_length=8, choices=Channel.choices)
+    # No index of its own: response_kiosk_time starts with the kiosk.
     kiosk = models.ForeignKey(Kiosk, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses",
-                              verbose_name=_("kios"))
+                              verbose_name=_("kios"), db_index=False)
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="responses", verbose_name=_("impor"))
     answered_at = models.DateTimeField(_("waktu mengisi"), db_index=True)
@@ -227,12 +270,16 @@ class Response(models.Model):
     # count reads one unit's rows of one day, found through response_unit_time.
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("diketik oleh"), db_index=False)
+    flag = models.CharField(_("tanda integritas"), max_length=20, choices=Flag.choices, blank=True)
+    flag_group = models.ForeignKey(FlagGroup, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="responses", verbose_name=_("kelompok tinjauan"))
 
     class Meta:
         ordering = ["-answered_at"]
         verbose_name = _("respons")
         verbose_name_plural = _("respons")
-        indexes = [models.Index(fields=["unit", "answered_at"], name="response_unit_time")]
+        indexes = [models.Index(fields=["unit", "answered_at"], name="response_unit_time"),
+                   models.Index(fields=["kiosk", "answered_at"], name="response_kiosk_time")]
 
     def __str__(self):
         return f"{self.unit} {self.answered_at:%Y-%m-%d %H:%M}"
@@ -386,20 +433,33 @@ class ProfileMonthTally(models.Model):
         ]
 
 
-class PublicHit(models.Model):
-    """One submission attempt on a public (QR) survey, kept about a day for rate limiting and repeat flags.
+class RateSalt(models.Model):
+    """The random key of one local day for hashing network prefixes; deleted after two days, after which
+    that day's hashes can no longer be computed by anyone."""
 
-    `client` is a keyed hash of the sender's IP address whose key changes every day; the address itself is
-    never stored, and yesterday's hashes cannot be linked to today's.
-    """
+    day = models.DateField(primary_key=True)
+    salt = models.CharField(max_length=64)
 
+
+class PublicRateCount(models.Model):
+    """Attempts on the public (QR) survey per hashed network prefix and local hour, kept two days.
+
+    Only counts: no address, no unit, no time finer than the hour, nothing of a response (docs/privacy.md)."""
+
+    # "client:day:hour": no sequential id that could line up with the responses stored meanwhile.
+    bucket = models.CharField(max_length=90, primary_key=True)
     client = models.CharField(max_length=64)
-    unit = models.ForeignKey("agencies.ServiceUnit", on_delete=models.CASCADE, related_name="+")
-    at = models.DateTimeField(db_index=True)
-    stored = models.BooleanField(default=False)
+    day = models.DateField(db_index=True)
+    hour = models.PositiveSmallIntegerField()
+    attempts = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        indexes = [models.Index(fields=["client", "at"], name="public_hit_client_time")]
+
+class FormTokenUse(models.Model):
+    """A QR form token that a stored submission consumed: a hash of its random part, kept until the token
+    has expired anyway. The hash is the key, so nothing orders these rows like the responses."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    expires_on = models.DateField()
 
 
 class RetentionPurge(models.Model):

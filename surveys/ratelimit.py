@@ -1,24 +1,28 @@
 """Abuse control for the public QR survey, kept in the database so every worker process sees the same counts.
 
-A client is a keyed hash of its IP address; the key is derived from SECRET_KEY and the local date, so it
-changes every day and the address is never stored. Kiosks are never limited here: a counter tablet serves
-many citizens from one address.
+A client is a network prefix (/24 for IPv4, /64 for IPv6), not an exact address: one person can hold many
+addresses of one network. What is kept is a keyed hash of the prefix, keyed with a random salt of the local
+day that is deleted after two days, and the number of attempts in each local hour: no address, no unit, no
+response id, key or time (docs/integrity.md). Kiosks are never limited here: a counter tablet serves many
+citizens from one address.
 """
 
 import hashlib
 import hmac
-from datetime import datetime, timedelta
+import ipaddress
+import secrets
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from surveys.models import PublicHit
+from surveys.models import PublicRateCount, RateSalt
 
-# Generous, because many phones share one address behind a mobile carrier's NAT.
-RATE_LIMIT = 30
-RATE_WINDOW = timedelta(minutes=10)
-REPEAT_WINDOW = timedelta(minutes=10)
-KEEP_HITS = timedelta(days=2)
+# Generous, because many phones share one prefix behind a mobile carrier's NAT.
+RATE_LIMIT = 120
+KEEP_DAYS = 2
 
 
 def client_ip(request) -> str:
@@ -31,28 +35,58 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def network_prefix(ip: str) -> str:
+    """The /24 (IPv4) or /64 (IPv6) network of an address; anything unreadable shares one bucket."""
+    try:
+        address = ipaddress.ip_address(ip.strip().split("%")[0])
+    except ValueError:
+        return "unknown"
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    bits = 24 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{bits}", strict=False))
+
+
+def _salt_of(day: date) -> str:
+    """The day's salt, made on first use; salts older than KEEP_DAYS are deleted with it."""
+    found = RateSalt.objects.filter(day=day).values_list("salt", flat=True).first()
+    if found:
+        return found
+    RateSalt.objects.filter(day__lte=day - timedelta(days=KEEP_DAYS)).delete()
+    try:
+        with transaction.atomic():
+            RateSalt.objects.create(day=day, salt=secrets.token_hex(32))
+    except IntegrityError:  # another process made it first
+        pass
+    return RateSalt.objects.get(day=day).salt
+
+
 def client_hash(*, ip: str, now: datetime) -> str:
-    day = timezone.localdate(now).isoformat()
-    key = hashlib.sha256(f"{settings.SECRET_KEY}|surveys.qr-client|{day}".encode()).digest()
-    return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()
+    salt = _salt_of(timezone.localdate(now))
+    return hmac.new(salt.encode(), network_prefix(ip).encode(), hashlib.sha256).hexdigest()
 
 
-def client_rate_limited(*, client: str, now: datetime) -> bool:
-    limit = getattr(settings, "SKM_QR_RATE_LIMIT", RATE_LIMIT)
-    return PublicHit.objects.filter(client=client, at__gte=now - RATE_WINDOW).count() >= limit
+def client_attempt(*, client: str, now: datetime) -> int:
+    """Count one attempt (valid, malformed or refused) in the local hour; returns the hour's attempts so far.
+    Forgets counts older than KEEP_DAYS."""
+    local = timezone.localtime(now)
+    day, hour = local.date(), local.hour
+    key = f"{client}:{day.isoformat()}:{hour}"
+    bucket = PublicRateCount.objects.filter(bucket=key)
+    if not bucket.update(attempts=F("attempts") + 1):
+        PublicRateCount.objects.filter(day__lte=day - timedelta(days=KEEP_DAYS)).delete()
+        try:
+            with transaction.atomic():
+                PublicRateCount.objects.create(bucket=key, client=client, day=day, hour=hour, attempts=1)
+        except IntegrityError:
+            bucket.update(attempts=F("attempts") + 1)
+    return bucket.values_list("attempts", flat=True).first() or 0
 
 
-def public_hit_record(*, client: str, unit_id: int, now: datetime) -> PublicHit:
-    """Count one attempt (valid or not) and forget attempts older than KEEP_HITS."""
-    PublicHit.objects.filter(at__lt=now - KEEP_HITS).delete()
-    return PublicHit.objects.create(client=client, unit_id=unit_id, at=now)
+def rate_limit() -> int:
+    return getattr(settings, "SKM_QR_RATE_LIMIT", RATE_LIMIT)
 
 
-def repeat_suspected(*, client: str, unit_id: int, now: datetime) -> bool:
-    """Did this client already get a response stored for this unit a short while ago?"""
-    return PublicHit.objects.filter(client=client, unit_id=unit_id, stored=True,
-                                    at__gte=now - REPEAT_WINDOW).exists()
-
-
-def public_hit_stored(*, hit: PublicHit) -> None:
-    PublicHit.objects.filter(pk=hit.pk).update(stored=True)
+def seconds_to_next_hour(now: datetime) -> int:
+    local = timezone.localtime(now)
+    return max(1, 3600 - local.minute * 60 - local.second)

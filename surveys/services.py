@@ -2,6 +2,7 @@
 so the tallies stay exact and an idempotency key is never counted twice."""
 
 import uuid
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -15,7 +16,9 @@ from django.utils.translation import gettext as _
 from agencies.audit import audit_record
 from agencies.models import AuditEvent, Region
 from agencies.zones import zone
-from surveys.models import Answer, Element, Questionnaire, Response, RetentionPurge, SuggestionTagCorrection
+from surveys.models import (
+    DOOR_FLAGS, Answer, Element, FlagGroup, Questionnaire, Response, RetentionPurge, SuggestionTagCorrection,
+)
 from surveys.tallies import tallies_add
 from surveys.themes import OTHER, THEMES, Tone
 
@@ -44,6 +47,7 @@ class NewResponse:
     suspected_repeat: bool = False
     assisted: bool = False
     entered_by_id: int | None = None
+    flag: str = ""
 
     def build(self) -> tuple[Response, list[Answer]]:
         response = Response(
@@ -53,8 +57,9 @@ class NewResponse:
             respondent_type=self.respondent_type, suggestion=self.suggestion, kiosk_id=self.kiosk_id,
             suggestion_elements=self.suggestion_elements, suggestion_tone=self.suggestion_tone,
             import_batch_id=self.import_batch_id, suspected_repeat=self.suspected_repeat,
-            assisted=self.assisted,
-            entered_by_id=self.entered_by_id,
+            assisted=self.assisted, entered_by_id=self.entered_by_id, flag=self.flag,
+            # A door flag (too fast, over the hourly ceiling) keeps the answer stored but out of the scores.
+            excluded_at=timezone.now() if self.flag in DOOR_FLAGS else None,
         )
         answers = [Answer(element_id=element_id, value=value) for element_id, value in self.answers.items()]
         return response, answers
@@ -69,7 +74,8 @@ def response_submit(new: NewResponse) -> tuple[int, bool]:
             for answer in answers:
                 answer.response_id = response.id
             Answer.objects.bulk_create(answers)
-            tallies_add([(response, answers)])
+            if not response.is_excluded:
+                tallies_add([(response, answers)])
     except IntegrityError:
         existing = Response.objects.filter(key=new.key).values_list("id", flat=True).first()
         if existing is None:
@@ -88,7 +94,7 @@ def responses_submit_many(new_responses: Sequence[NewResponse], batch_size: int 
             for answer in answers:
                 answer.response_id = response.id
         Answer.objects.bulk_create([answer for _, answers in built for answer in answers])
-        tallies_add(built)
+        tallies_add([(response, answers) for response, answers in built if not response.is_excluded])
         stored += len(built)
     return stored
 
@@ -131,6 +137,28 @@ def suggestion_tags_correct(response: Response, *, elements: Sequence[str], tone
             tone_before=locked.suggestion_tone, elements_after=" ".join(chosen), tone_after=tone)
         locked.suggestion_elements, locked.suggestion_tone = " ".join(chosen), tone
         locked.save(update_fields=["suggestion_elements", "suggestion_tone"])
+    return locked
+
+
+def flag_group_decide(group: FlagGroup, *, by, exclude: bool) -> FlagGroup:
+    """A staff decision on a group of responses flagged for review: exclude them all from the scores, or keep
+    them counted. Recorded on the group and in the audit log (who, when); can be changed later."""
+    with transaction.atomic():
+        locked = FlagGroup.objects.select_for_update().get(pk=group.pk)
+        # Only the responses whose state changes; their tallies move in one write.
+        changing = list(Response.objects.select_for_update().filter(flag_group=locked, excluded_at__isnull=exclude))
+        answers = defaultdict(list)
+        for answer in Answer.objects.filter(response__in=changing):
+            answers[answer.response_id].append(answer)
+        tallies_add([(response, answers[response.id]) for response in changing], sign=-1 if exclude else 1)
+        Response.objects.filter(pk__in=[response.pk for response in changing]).update(
+            excluded_at=timezone.now() if exclude else None, excluded_by=by if exclude else None)
+        locked.decision = FlagGroup.Decision.EXCLUDE if exclude else FlagGroup.Decision.KEEP
+        locked.decided_at, locked.decided_by = timezone.now(), by
+        locked.save(update_fields=["decision", "decided_at", "decided_by"])
+        audit_record(actor=by, action=AuditEvent.Action.INTEGRITY_REVIEWED, target=str(locked),
+                     region=locked.unit.agency.region, unit=locked.unit_id, decision=locked.decision,
+                     reason=locked.reason, responses=locked.responses.count())
     return locked
 
 

@@ -52,6 +52,8 @@ class UnitForm:
     respondent_type: str
     elements: tuple[Element, ...]
     service_ids: frozenset[int]
+    kiosk_min_interval: int = 20
+    kiosk_hourly_ceiling: int = 90
 
     @classmethod
     def load(cls, unit) -> "UnitForm":
@@ -59,6 +61,7 @@ class UnitForm:
             unit_id=unit.id, questionnaire_id=unit.questionnaire_id, respondent_type=unit.respondent_type,
             elements=tuple(Element.objects.filter(questionnaire_id=unit.questionnaire_id).order_by("position")),
             service_ids=frozenset(unit.services.filter(is_active=True).values_list("id", flat=True)),
+            kiosk_min_interval=unit.kiosk_min_interval, kiosk_hourly_ceiling=unit.kiosk_hourly_ceiling,
         )
 
 

@@ -23,7 +23,7 @@ from surveys.kiosk import (kiosk_create, kiosk_link, kiosk_mode_set, kiosk_read_
                            survey_payload)
 from surveys.models import Kiosk, KioskMode
 from surveys.poster import poster_pdf, qr_svg
-from surveys.qr import HONEYPOT, form_token_issue, qr_rate_check, qr_response_submit
+from surveys.qr import HONEYPOT, form_token_issue, qr_attempt_check, qr_response_submit
 from surveys.ratelimit import client_hash, client_ip
 
 
@@ -82,17 +82,13 @@ def qr_survey(request, unit_code: str, service_id: int | None = None):
 
 
 def _qr_submit(request, unit):
-    client = client_hash(ip=client_ip(request), now=timezone.now())
     try:
-        qr_rate_check(client=client)
+        qr_attempt_check(client=client_hash(ip=client_ip(request), now=timezone.now()))
         data = read_json(request)
         with citizen_language(data):
-            response_id, created, key = qr_response_submit(data, unit=unit, client=client)
+            response_id, created, key = qr_response_submit(data, unit=unit)
     except ApiError as error:
-        response = error.response()
-        if error.status == 429:
-            response["Retry-After"] = "600"
-        return response
+        return error.response()
     if response_id is None:
         return JsonResponse({"detail": _("Terima kasih.")}, status=202)
     return JsonResponse({"id": response_id, "key": key, "created": created}, status=201 if created else 200)

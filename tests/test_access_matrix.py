@@ -23,7 +23,7 @@ from campaigns.services import campaign_save
 from monev.models import Evidence
 from monev.services import checklist_ensure
 from reports.models import FollowUpPlan, GeneratedDocument
-from surveys.models import Kiosk
+from surveys.models import Flag, FlagGroup, Kiosk, Response
 from tests.factories import local, make_user, submit
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +114,13 @@ def _response_in(target) -> int:
     return submit(unit, unit.services.first(), [3] * 9, answered_at=local(2026, 5, 4), suspected_repeat=True)
 
 
+def _flag_group_in(target) -> int:
+    unit = _unit_in(target)
+    group = FlagGroup.objects.create(unit=unit, reason=Flag.OUTSIDE_HOURS, pattern="Tablet · 2026-05-02")
+    Response.objects.filter(pk=_response_in(target)).update(flag=Flag.OUTSIDE_HOURS, flag_group=group)
+    return group.pk
+
+
 def _plan_in(target) -> int:
     unit = _unit_in(target)
     return FollowUpPlan.objects.create(unit=unit, element=unit.questionnaire.elements.first(), year=2026,
@@ -165,6 +172,7 @@ FILLERS = {
     "kiosk_id": _kiosk_in,
     "role_id": _role_in,
     "response_id": _response_in,
+    "group_id": _flag_group_in,
     "document_id": _document_in,
     "item_id": _monev_item_in,
     "evidence_id": _monev_evidence_in,

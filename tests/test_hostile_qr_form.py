@@ -46,7 +46,8 @@ def unlimited(settings):
 
 
 def form_token(unit_code: str, age: int = 60) -> str:
-    return signing.dumps({"u": unit_code, "t": int(time.time()) - age}, salt=FORM_SALT, compress=True)
+    return signing.dumps({"u": unit_code, "t": int(time.time()) - age, "n": uuid.uuid4().hex}, salt=FORM_SALT,
+                         compress=True)
 
 
 def valid_body(world) -> dict:

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from agencies.models import Service
 from surveys.kiosk import kiosk_create
-from surveys.models import PublicHit, Response
+from surveys.models import FormTokenUse, PublicRateCount, RateSalt, Response
 from surveys.qr import FORM_SALT
 from surveys.ratelimit import client_hash
 from tests.factories import sign_in
@@ -26,7 +26,8 @@ PASSWORD = "rahasia-uji-123"
 
 def form_token(unit, *, age=60):
     """A form token as the page hands it out, issued `age` seconds ago."""
-    return signing.dumps({"u": unit.code, "t": int(time.time()) - age}, salt=FORM_SALT, compress=True)
+    return signing.dumps({"u": unit.code, "t": int(time.time()) - age, "n": uuid.uuid4().hex}, salt=FORM_SALT,
+                         compress=True)
 
 
 def answer(world, unit=None, **changes):
@@ -110,7 +111,8 @@ def test_it_silently_drops_a_filled_honeypot(world):
 
 @pytest.mark.parametrize("token, message", [
     (lambda unit: form_token(unit, age=1), "dikirim terlalu cepat"),
-    (lambda unit: form_token(unit, age=3 * 24 * 3600), "halaman kedaluwarsa; muat ulang halaman"),
+    (lambda unit: form_token(unit, age=3 * 3600), "halaman kedaluwarsa; muat ulang halaman"),
+    (lambda unit: signing.dumps({"u": unit.code, "t": int(time.time()) - 60}, salt=FORM_SALT), "formulir tidak sah"),
     (lambda unit: "palsu:token", "formulir tidak sah"),
     (lambda unit: None, "formulir tidak sah"),
 ])
@@ -165,43 +167,100 @@ def test_it_keys_on_the_forwarded_address_behind_a_trusted_proxy(world, settings
     settings.SKM_QR_RATE_LIMIT = 1
     settings.TRUSTED_PROXY_HOPS = 1
     assert send(world.unit, answer(world), ip="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 201
-    assert send(world.unit, answer(world), ip="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 201
+    assert send(world.unit, answer(world), ip="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 201
     assert send(world.unit, answer(world), ip="10.0.0.1",
-                HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.8").status_code == 429
+                HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.8").status_code == 429
 
 
-def test_it_flags_a_repeat_from_the_same_client_within_minutes(world):
-    first = send(world.unit, answer(world))
-    second = send(world.unit, answer(world))
-    elsewhere = send(world.other_unit, answer(world, unit=world.other_unit))
-    other_phone = send(world.unit, answer(world), ip="198.51.100.20")
-    flags = {r.json()["id"]: Response.objects.get(pk=r.json()["id"]).suspected_repeat
-             for r in (first, second, elsewhere, other_phone)}
-    assert list(flags.values()) == [False, True, False, False]
-    assert Response.objects.count() == 4
+def test_a_form_token_is_used_once(world):
+    token = form_token(world.unit)
+    first = send(world.unit, answer(world, form_token=token))
+    assert first.status_code == 201
+    reused = send(world.unit, answer(world, form_token=token), ip="198.51.100.20")
+    assert reused.status_code == 409
+    assert reused.json()["errors"] == {"form_token": "formulir sudah dipakai"}
+    assert "sudah dipakai" in reused.json()["detail"]
+    assert Response.objects.count() == 1
 
 
-def test_it_stops_flagging_once_the_window_has_passed(world):
-    assert send(world.unit, answer(world)).status_code == 201
-    PublicHit.objects.update(at=timezone.now() - timedelta(minutes=11))
-    later = send(world.unit, answer(world))
-    assert not Response.objects.get(pk=later.json()["id"]).suspected_repeat
+def test_a_refused_answer_leaves_its_form_token_unused(world):
+    token = form_token(world.unit)
+    assert send(world.unit, answer(world, form_token=token, answers={"U1": 9})).status_code == 400
+    assert send(world.unit, answer(world, form_token=token)).status_code == 201
+    assert FormTokenUse.objects.count() == 1
 
 
-def test_it_keeps_no_ip_address_and_rotates_the_client_key_daily(world):
+def test_a_phone_resending_its_stored_answer_gets_it_back(world):
+    data = answer(world)
+    first = send(world.unit, data)
+    again = send(world.unit, data)
+    assert (again.status_code, again.json()["id"]) == (200, first.json()["id"])
+
+
+def test_five_addresses_of_one_network_share_one_limit(world, settings):
+    settings.SKM_QR_RATE_LIMIT = 5
+    codes = [send(world.unit, answer(world), ip=f"203.0.113.{host}").status_code for host in (7, 8, 9, 10, 11)]
+    assert codes == [201] * 5
+    limited = send(world.unit, answer(world), ip="203.0.113.200")
+    assert limited.status_code == 429 and int(limited["Retry-After"]) <= 3600 and limited.json()["detail"]
+    assert send(world.unit, answer(world), ip="203.0.114.7").status_code == 201  # the next /24
+    assert PublicRateCount.objects.count() == 2
+
+
+def test_ipv6_addresses_of_one_64_share_one_limit(world, settings):
+    settings.SKM_QR_RATE_LIMIT = 2
+    assert send(world.unit, answer(world), ip="2001:db8:1:2::1").status_code == 201
+    assert send(world.unit, answer(world), ip="2001:db8:1:2:ffff::9").status_code == 201
+    assert send(world.unit, answer(world), ip="2001:db8:1:2::77").status_code == 429
+    assert send(world.unit, answer(world), ip="2001:db8:1:3::1").status_code == 201
+
+
+def test_malformed_attempts_count_toward_the_limit(world, settings):
+    settings.SKM_QR_RATE_LIMIT = 2
+    bad = Client().post(f"/s/{world.unit.code}/", b"{not json", content_type="application/json",
+                        REMOTE_ADDR="203.0.113.7")
+    assert bad.status_code == 400
+    assert send(world.unit, answer(world), ip="203.0.113.8").status_code == 201
+    assert send(world.unit, answer(world), ip="203.0.113.9").status_code == 429
+
+
+def test_the_rate_limit_table_cannot_be_joined_to_a_response(world):
+    ids = [send(world.unit, answer(world), ip=f"203.0.113.{host}").json()["id"] for host in (7, 8, 9)]
+    kept = set()
+    for model in (PublicRateCount, RateSalt, FormTokenUse):
+        for row in model.objects.values():
+            # A count of attempts and an hour of the day are small numbers, not identifiers (3 attempts may
+            # equal response id 3); they are checked for what they are below.
+            kept |= {str(value) for name, value in row.items() if name not in ("attempts", "hour")}
+    for response in Response.objects.filter(pk__in=ids):
+        for value in (response.pk, response.key, response.answered_at, response.received_at,
+                      response.answered_at.isoformat(), response.received_at.isoformat(),
+                      int(response.received_at.timestamp()), int(response.answered_at.timestamp())):
+            assert str(value) not in kept
+    assert [(row["attempts"], 0 <= row["hour"] <= 23) for row in PublicRateCount.objects.values()] == [(3, True)]
+    assert not any("203.0.113" in value for value in kept)
+    fields = {f.name for model in (PublicRateCount, FormTokenUse) for f in model._meta.fields}
+    assert fields == {"bucket", "client", "day", "hour", "attempts", "digest", "expires_on"}
+
+
+def test_it_keeps_no_ip_address_and_rotates_the_salt_daily(world):
     assert send(world.unit, answer(world), ip="203.0.113.7").status_code == 201
-    hit = PublicHit.objects.get()
-    assert "203.0.113.7" not in hit.client and len(hit.client) == 64
+    count = PublicRateCount.objects.get()
+    assert "203.0.113" not in count.client and len(count.client) == 64
     now = timezone.now()
-    assert client_hash(ip="203.0.113.7", now=now) == hit.client
-    assert client_hash(ip="203.0.113.7", now=now + timedelta(days=1)) != hit.client
-    assert client_hash(ip="203.0.113.8", now=now) != hit.client
+    assert client_hash(ip="203.0.113.99", now=now) == count.client  # same /24
+    assert client_hash(ip="203.0.113.7", now=now + timedelta(days=1)) != count.client
+    assert client_hash(ip="198.51.100.7", now=now) != count.client
 
 
-def test_it_forgets_old_attempts(world):
-    PublicHit.objects.create(client="x" * 64, unit=world.unit, at=timezone.now() - timedelta(days=3))
+def test_it_deletes_salts_and_counts_after_two_days(world):
+    now = timezone.now()
+    client_hash(ip="203.0.113.7", now=now - timedelta(days=3))
+    PublicRateCount.objects.create(client="x" * 64, day=timezone.localdate(now) - timedelta(days=3), hour=9,
+                                   attempts=4)
     assert send(world.unit, answer(world)).status_code == 201
-    assert PublicHit.objects.count() == 1
+    assert list(RateSalt.objects.values_list("day", flat=True)) == [timezone.localdate(now)]
+    assert PublicRateCount.objects.count() == 1
 
 
 def test_it_refuses_oversized_and_non_json_bodies(world):

@@ -15,6 +15,7 @@ from reports.complaints import complaint_themes
 from reports.documents.plans import plans_for
 from reports.aggregates import unit_adequacy, unit_figures
 from reports.documents.publication import publication_status
+from reports.integrity import integrity_pooled
 from reports.periods import Period
 from reports.selectors import (
     Sample, Scores, assisted_share, questionnaire_changes, respondent_profile_items, respondents_by_channel,
@@ -165,6 +166,7 @@ def laporan_context(*, scope: DocumentScope, period: Period) -> dict:
         "head": scope.head,
         "place_date": f"{scope.region.name}, {date_text(region_today(scope.region))}",
         "publication": publication_status(region=scope.region, period=period),
+        "integrity": integrity_pooled(unit_ids=scope.unit_ids, period=period),
     }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -19,6 +20,7 @@ from agencies.zones import region_date, region_today, region_zone
 from reports.aggregates import agency_figures, agency_tree, figure_pool, unit_figures
 from reports.documents.common import date_text, grade_rows, number, render_pdf
 from reports.ikm import REGULATIONS
+from reports.integrity import Integrity, integrity_by_unit
 from reports.models import Publication
 from reports.periods import Period
 from reports.selectors import Scores, responses_in_period, samples_by_unit
@@ -110,6 +112,7 @@ def publication_snapshot(*, region: Region, period: Period) -> dict:
         pooled = agency_figures(tree, figures)
         respondents = {unit_id: figure.respondents for unit_id, figure in figures.items()}
         samples = samples_by_unit(unit_ids=unit_ids, period=period, respondents=respondents)
+        integrity = integrity_by_unit(unit_ids=unit_ids, period=period)
         region_groups = [_group(scores) for scores in figure_pool(figures.values()).groups]
         unit_rows = []
         for unit in units:
@@ -118,6 +121,7 @@ def publication_snapshot(*, region: Region, period: Period) -> dict:
                 "code": unit.code, "name": unit.name, "agency": unit.agency.code, "agency_name": unit.agency.name,
                 "respondents": sample.respondents, "population": sample.population, "required": sample.required,
                 "sample_met": sample.met, "groups": [_group(scores) for scores in figures[unit.id].groups],
+                "integrity": asdict(integrity.get(unit.id, Integrity())),
             })
         agency_rows = [{
             "code": agency.code, "name": agency.name,

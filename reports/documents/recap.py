@@ -20,6 +20,7 @@ from reports.documents.common import (
 )
 from reports.documents.workbooks import HEADER_FILL, sheet_cell
 from reports.ikm import GRADE_C, GRADE_D
+from reports.integrity import Integrity, integrity_by_unit
 from reports.periods import Period
 from reports.aggregates import (
     Adequacy, Figure, agency_figures, agency_tree, figure_pool, figure_rank, unit_adequacy, unit_figures,
@@ -67,6 +68,19 @@ def _row(*, level: str, name: str, agency: str, figure: Figure, previous: Figure
     }
 
 
+def integrity_text(figure: Integrity) -> str:
+    """The recap's integrity column: received / counted · excluded-or-awaiting share, "!" above 10%."""
+    percent = f"{figure.doubtful_percent}".replace(".", ",")
+    return f"{figure.received}/{figure.counted} · {percent}%{' !' if figure.marked else ''}"
+
+
+def _integrity_of(figures: list[Integrity]) -> dict:
+    pooled = Integrity()
+    for figure in figures:
+        pooled.add(figure)
+    return {"integrity": pooled, "integrity_text": integrity_text(pooled)}
+
+
 def recap_data(*, region: Region, period: Period, progress: Progress | None = None) -> dict:
     """Everything the recap shows, from the figures of reports.aggregates (the dashboards' own): a handful of
     grouped queries on the tallies."""
@@ -81,19 +95,21 @@ def recap_data(*, region: Region, period: Period, progress: Progress | None = No
     agency_current, agency_previous = agency_figures(tree, current), agency_figures(tree, previous)
     roots = tree.top_level()
     agency_ranks = figure_rank({agency.id: agency_current[agency.id] for agency in roots})
+    integrity = integrity_by_unit(unit_ids=unit_ids, period=period)
     if progress:
         progress(60)
 
     def agency_row(agency, *, level: str, rank=None) -> dict:
         under = [unit.id for unit in tree.units_under(agency.id)]
-        return _row(level=level, name=agency.name, agency=agency.name, figure=agency_current[agency.id],
-                    previous=agency_previous[agency.id], rank=rank, adequacy=adequacy.part(under),
-                    includes=tree.includes(agency.id))
+        return {**_row(level=level, name=agency.name, agency=agency.name, figure=agency_current[agency.id],
+                       previous=agency_previous[agency.id], rank=rank, adequacy=adequacy.part(under),
+                       includes=tree.includes(agency.id)),
+                **_integrity_of([integrity[unit_id] for unit_id in under])}
 
     def unit_rows(agency, *, deep: bool = False) -> list[dict]:
         return [{**_row(level="unit", name=unit.name, agency=agency.name, figure=current[unit.id],
                         previous=previous[unit.id], sample=adequacy.samples[unit.id], rank=unit_ranks.get(unit.id)),
-                 "deep": deep} for unit in tree.own_units.get(agency.id, [])]
+                 "deep": deep, **_integrity_of([integrity[unit.id]])} for unit in tree.own_units.get(agency.id, [])]
 
     rows, all_units = [], []
     for number, agency in enumerate(roots, 1):
@@ -124,12 +140,15 @@ def recap_data(*, region: Region, period: Period, progress: Progress | None = No
         "no_population": [row for row in all_units if row["sample_met"] is None],
         "units_total": len(all_units), "units_with_result": len(ranked),
         "chart": charts.units_chart(ranked, regulation) if ranked else None,
-        "place_date": f"{region.name}, {date_text(region_today(region))}",
+        "place_date": f"{region.name}, {date_text(region_today(region))}", "integrity_note": INTEGRITY_NOTE,
     }
 
 
 RECAP_HEADERS = ("No", "Perangkat Daerah / Unit Layanan", "Populasi", "Sampel Minimal", "Responden",
-                 "Sampel Cukup", "IKM", "IKM Konversi", "Mutu", "Kinerja", "Peringkat", "Perubahan")
+                 "Sampel Cukup", "IKM", "IKM Konversi", "Mutu", "Kinerja", "Peringkat", "Perubahan",
+                 "Integritas Data")
+INTEGRITY_NOTE = ("Integritas data: diterima/dihitung · persen dikecualikan atau menunggu tinjauan; ! lebih dari "
+                  "10% (docs/integrity.md).")
 
 
 def recap_xlsx_write(*, region: Region, period: Period, out: BinaryIO, progress: Progress | None = None) -> None:
@@ -159,12 +178,13 @@ def recap_xlsx_write(*, region: Region, period: Period, out: BinaryIO, progress:
                 sheet_cell(sheet, row["letter"] if has else ""),
                 sheet_cell(sheet, row["performance"] if has else f"{UNAVAILABLE}: {row['reason']}"),
                 row.get("rank"), sheet_cell(sheet, float(row["change"]["delta"]), number_format="+0.00;-0.00;0.00")
-                if row.get("change") else None]
+                if row.get("change") else None, sheet_cell(sheet, row.get("integrity_text", ""))]
 
     for row in data["rows"]:
         sheet.append(values(row))
         for group in row["groups"]:
             sheet.append(values(group))
+    sheet.append([None, sheet_cell(sheet, INTEGRITY_NOTE)])
     sheet.append([])
     summary = data["region_summary"]
     if len(data["region_groups"]) > 1:

@@ -390,8 +390,10 @@
   var flushing = null;
   var retryTimer = null;
   var failures = 0;
+  var notBefore = 0; // set from Retry-After: no send before then, whatever triggers a flush
 
   function flush() {
+    if (Date.now() < notBefore) return Promise.resolve();
     if (!flushing) {
       flushing = sendQueued().catch(function () { scheduleRetry(); }).finally(function () {
         flushing = null;
@@ -401,11 +403,15 @@
     return flushing;
   }
 
+  /* A server that says when to come back (429 flood control, 503 while its database is away) is not asked
+     again before then; otherwise back off. The queue keeps every answer meanwhile. */
   function scheduleRetry(seconds) {
     failures += 1;
-    var delay = seconds ? seconds * 1000 : Math.min(60000, 2000 * Math.pow(2, Math.min(failures, 5)));
+    var delay = seconds > 0 ? seconds * 1000 * (1 + Math.random() * 0.2)
+      : Math.min(60000, 2000 * Math.pow(2, Math.min(failures, 5))) * (0.8 + Math.random() * 0.4);
+    notBefore = seconds > 0 ? Date.now() + seconds * 1000 : 0;
     clearTimeout(retryTimer);
-    retryTimer = setTimeout(flush, delay * (0.8 + Math.random() * 0.4));
+    retryTimer = setTimeout(flush, delay);
   }
 
   /* Oldest first; stop at the first network failure (the rest would fail too) and try again later. */
@@ -762,7 +768,8 @@
       lang = lang === "en" ? "id" : "en";
       applyLanguage();
     });
-    $("new-survey").addEventListener("click", resetForm);
+    // A QR page's form token is used once: the next survey on a phone needs a freshly served page.
+    $("new-survey").addEventListener("click", KIOSK ? resetForm : function () { window.location.reload(); });
     $("idle-continue").addEventListener("click", function () { lastActivity = Date.now(); hideIdle(); });
     // Leaving and coming back (back button, bfcache) never shows the previous citizen's answers.
     window.addEventListener("pagehide", function () { if (KIOSK) resetForm(); });
