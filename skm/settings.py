@@ -180,7 +180,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Password reset e-mails: printed on the console in development (`make run` sets DEBUG), sent by SMTP otherwise.
+# E-mail (password reset, alert digests): printed on the console in development (`make run` sets DEBUG), sent by SMTP otherwise.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or ("django.core.mail.backends.console.EmailBackend" if DEBUG
                                                     else "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -211,17 +211,7 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Alert digests (reports.alerts): printed on the console in development (`make run` sets DEBUG), sent by SMTP
-# (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) otherwise.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SKM <skm@localhost>")
-# Where links in e-mails point.
+# Where links in e-mails (alert digests, reports.alerts) point.
 SKM_BASE_URL = os.environ.get("SKM_BASE_URL", "http://127.0.0.1:8000")
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
