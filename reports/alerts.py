@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from agencies.models import Region, ServiceUnit, StaffRole
+from agencies.zones import region_zone
 from agencies.selectors import agency_descendant_ids
 from pulse.models import PulseAnswer
 from reports.complaints import complaint_counts
@@ -135,7 +136,7 @@ def alerts_send(*, now: datetime, base_url: str | None = None) -> int:
         region = head_region(subscription.user)
         if region is None or not subscription.user.is_active:
             continue
-        zone = ZoneInfo(region.time_zone)
+        zone = region_zone(region)
         local = now.astimezone(zone)
         if local.hour < subscription.hour or subscription.last_sent_on == local.date():
             continue
