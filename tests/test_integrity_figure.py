@@ -114,7 +114,7 @@ def test_the_figure_is_the_same_on_every_screen_and_document(figures, client):
 def test_the_public_notice_carries_the_figure_in_its_notes(figures):
     admin = Client()
     sign_in(admin, "bagor")
-    admin.post("/dokumen/daerah/kota-uji/publikasi/", {"period": "2026-Q3", "action": "publish"})
+    admin.post("/dokumen/daerah/kota-uji/publikasi/", {"period": "2026-Q3", "action": "publish", "confirmed": "yes"})
     notice = Client().get("/hasil/kota-uji/2026-Q3/loket-kecamatan/")
     assert notice.status_code == 200
     html = notice.content.decode()

@@ -23,7 +23,7 @@ def test_the_public_results_keep_the_ikm_on_a_phone(page, live_server, world):
     client = Client()
     client.force_login(world.region_admin)
     client.post(reverse("documents:region-publication", kwargs={"region_code": world.region.code}),
-                {"period": "2026-Q3", "action": "publish"})
+                {"period": "2026-Q3", "action": "publish", "confirmed": "yes"})
     page.goto(f"{live_server.url}/hasil/{world.region.code}/")
     ikm = page.get_by_text("91,48", exact=True)
     box = ikm.bounding_box()

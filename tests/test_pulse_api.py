@@ -52,8 +52,9 @@ def test_the_kiosk_payload_says_its_mode_and_keeps_every_documented_field(world,
     pulse = Client().get("/api/v1/kiosk", HTTP_AUTHORIZATION=f"Kiosk {token}").json()
     survey = Client().get("/api/v1/kiosk", HTTP_AUTHORIZATION=f"Kiosk {survey_token}").json()
     assert (pulse["mode"], survey["mode"]) == ("pulse", "survey")
-    assert set(survey) == {"unit", "services", "elements", "profile", "kiosk", "mode"}
-    assert pulse["kiosk"] == {"name": "Tablet ruang tunggu"} and pulse["unit"]["name"] == "Loket Kecamatan"
+    assert set(survey) == {"unit", "services", "elements", "profile", "languages", "kiosk", "mode"}
+    assert pulse["kiosk"] == {"name": "Tablet ruang tunggu", "read_aloud": False}
+    assert pulse["unit"]["name"] == "Loket Kecamatan"
 
 
 def test_it_stores_a_tap_once_and_answers_a_replay_with_the_same_id(world, pulse_kiosk):
