@@ -364,6 +364,9 @@ def data_load(size: Size, *, connection, today: date, seed: int = SEED, log=prin
         "suggestion": np.array([*SUGGESTIONS, ""])[suggestion[o]],
         "suspected_repeat": np.where(repeat[o], "t", "f"),
         "flag": np.full(n, ""),
+        "assisted": np.full(n, "f"),
+        "suggestion_elements": np.full(n, ""),
+        "suggestion_tone": np.full(n, ""),
         "excluded_at": np.where(excluded[o], answered[o] + 3 * 86_400, -1),
         "excluded_by_id": np.where(excluded[o], str(admin.id), null),
     }

@@ -402,6 +402,7 @@ def _suggestions(request, scope: Scope):
         "page_kind": "suggestions",
         "suggestions": answers_of(responses=page.object_list.prefetch_related("tag_corrections__corrected_by")),
         "themes": THEMES, "tones": Tone.choices, "theme": theme, "tone": tone,
+        "tone_label": Tone(tone).label if tone else "",
         "back": request.get_full_path(),
         "page_query": filters.query(q=query, tema=theme, nada=tone),
         "period_options": period_options(selected=filters.period, today=timezone.localdate()), "custom": CUSTOM,
