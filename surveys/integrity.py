@@ -22,6 +22,7 @@ FLOOD_ARRIVALS = 300
 FLOOD_WINDOW = 60
 FLOOD_BUCKETS = 6
 
+
 def door_flag(*, near: int, in_hour: int, ceiling: int) -> str:
     """The flag of a kiosk answer, given how many counted answers of the same kiosk lie within the minimum
     interval before it (`near`) and in the same local hour of answering (`in_hour`)."""
