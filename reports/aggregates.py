@@ -26,7 +26,12 @@ from django.utils.translation import gettext as _, ngettext
 from agencies.models import Agency, Region, ServiceUnit
 from reports.ikm import IkmResult
 from reports.periods import Period
-from reports.selectors import Sample, Scores, samples_by_unit, scores_by_unit_questionnaire, scores_merge
+from reports.models import ThirdPartyResult
+from reports.selectors import (
+    Sample, Scores, captured_by_unit_month, questionnaire_first_days, samples_by_unit, scores_by_unit_questionnaire,
+    scores_merge, third_party_mark,
+)
+from reports.third_party import ThirdPartyScores, third_party_scores
 
 
 @dataclass
@@ -35,6 +40,19 @@ class Figure:
     first. The IKM exists only when every respondent answered the same questionnaire."""
 
     groups: list[Scores] = field(default_factory=list)
+    # Providers of third-party results left out until somebody chooses how they join the captured responses.
+    pending: list[str] = field(default_factory=list)
+
+    @property
+    def third_party(self) -> bool:
+        return any(scores.third_party for scores in self.groups)
+
+    @property
+    def third_party_label(self) -> str:
+        """"hasil survei pihak ketiga (providers)" when a group holds such a result, else ""."""
+        if not self.third_party:
+            return ""
+        return third_party_mark(provider for scores in self.groups for provider in scores.providers)
 
     @property
     def respondents(self) -> int:
@@ -66,15 +84,95 @@ class Figure:
 
 def figure_pool(figures: Iterable[Figure]) -> Figure:
     """The exact pool of several figures: their answers added up per questionnaire and element."""
-    return Figure(groups=scores_merge(scores for figure in figures for scores in figure.groups))
+    figures = list(figures)
+    return Figure(groups=scores_merge(scores for figure in figures for scores in figure.groups),
+                  pending=[provider for figure in figures for provider in figure.pending])
 
 
 def unit_figures(*, unit_ids, period: Period, service_id=None, channel=None) -> dict[int, Figure]:
-    """Each unit's figure (units without respondents get an empty one): two grouped queries."""
+    """Each unit's figure (units without respondents get an empty one): the captured responses (three grouped
+    queries) and the third-party results whose period lies within this one (one more; with such results, one or
+    two grouped queries on the captured responses of their periods).
+
+    A third-party result counts like captured respondents, pooled by sums and counts into the group of its
+    questionnaire. Where the unit has captured responses in the result's period, the recorded choice decides:
+    the result alone (those captured responses are left out), both pooled, or, until somebody chooses, the
+    captured responses alone with the result's provider in `pending`. A figure narrowed to a service or a channel
+    holds captured responses only: a third-party result has neither."""
     unit_ids = list(unit_ids)
     found = scores_by_unit_questionnaire(unit_ids=unit_ids, period=period, service_id=service_id,
-                                             channel=channel)
-    return {unit_id: Figure(groups=found.get(unit_id, [])) for unit_id in unit_ids}
+                                         channel=channel)
+    figures = {unit_id: Figure(groups=list(found.get(unit_id, []))) for unit_id in unit_ids}
+    if service_id or channel:
+        return figures
+    results = third_party_scores(unit_ids=unit_ids, period=period)
+    if not results:
+        return figures
+    respondents, answers = _captured_in_result_periods(results)
+    for result in results:
+        figure = figures[result.unit_id]
+        captured = {questionnaire_id: n for (unit_id, questionnaire_id, month), n in respondents.items()
+                    if unit_id == result.unit_id and result.period.start <= month <= result.period.end}
+        if captured and result.mixing == ThirdPartyResult.Mixing.PENDING:
+            figure.pending.append(result.provider)
+            continue
+        if captured and result.mixing == ThirdPartyResult.Mixing.THIRD_PARTY_ONLY:
+            figure.groups = _without(figure.groups, captured, {
+                (questionnaire_id, element_id): counts
+                for (unit_id, questionnaire_id, element_id, month), counts in answers.items()
+                if unit_id == result.unit_id and result.period.start <= month <= result.period.end})
+        figure.groups = _with(figure.groups, result.scores)
+    return figures
+
+
+def _captured_in_result_periods(results: list[ThirdPartyScores]) -> tuple[dict, dict]:
+    """The captured respondents (and, where a result replaces them, answers) of the results' units per month
+    over the span of the results' periods (whole months)."""
+    span = Period.custom(min(result.period.start for result in results), max(result.period.end for result in results))
+    replacing = any(result.mixing == ThirdPartyResult.Mixing.THIRD_PARTY_ONLY for result in results)
+    return captured_by_unit_month(unit_ids={result.unit_id for result in results}, period=span,
+                                  with_answers=replacing)
+
+
+def _without(groups: list[Scores], respondents: Mapping[int, int], answers: Mapping[tuple, list[int]]
+             ) -> list[Scores]:
+    """The groups less some captured respondents (per questionnaire) and their answers; emptied groups go."""
+    kept = []
+    for scores in groups:
+        left = Scores(questionnaire=scores.questionnaire, elements=scores.elements,
+                      respondents=scores.respondents - respondents.get(scores.questionnaire.id, 0),
+                      third_party=scores.third_party, extra_totals=dict(scores.extra_totals),
+                      providers=scores.providers)
+        for element_id, counts in scores.value_counts.items():
+            removed = answers.get((scores.questionnaire.id, element_id), [0, 0, 0, 0])
+            left.value_counts[element_id] = [count - gone for count, gone in zip(counts, removed, strict=True)]
+        if left.respondents > 0:
+            kept.append(left)
+    return kept
+
+
+def _with(groups: list[Scores], added: Scores) -> list[Scores]:
+    """The groups with a third-party result pooled into the group of its questionnaire (or after them)."""
+    for index, scores in enumerate(groups):
+        if scores.questionnaire.id == added.questionnaire.id:
+            return [*groups[:index], scores_merge([scores, added])[0], *groups[index + 1:]]
+    return [*groups, added]
+
+
+def scope_figure(*, unit_ids, period: Period, service_id=None, channel=None) -> Figure:
+    """The figure of one unit, or the pool of several (an agency's document), its groups in the order the
+    questionnaires were first answered in the period (one answered only by a third-party result goes last)."""
+    unit_ids = list(unit_ids)
+    read = {"unit_ids": unit_ids, "period": period, "service_id": service_id, "channel": channel}
+    figures = unit_figures(**read)
+    if len(figures) == 1:
+        return next(iter(figures.values()))
+    pooled = figure_pool(figures.values())
+    first = {}
+    for (_unit_id, questionnaire_id), day in questionnaire_first_days(**read).items():
+        first[questionnaire_id] = min(day, first.get(questionnaire_id, day))
+    pooled.groups.sort(key=lambda scores: (first.get(scores.questionnaire.id, period.end), -scores.respondents))
+    return pooled
 
 
 @dataclass

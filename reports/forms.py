@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.models import AlertSubscription, FollowUpPlan
+from reports.models import AlertSubscription, FollowUpPlan, ThirdPartyResult
 from reports.periods import Period
 from surveys.models import Channel
 
@@ -194,3 +194,56 @@ class AlertSubscriptionForm(forms.ModelForm):
     class Meta:
         model = AlertSubscription
         fields = ["is_active", "hour", "unhappy_share"]
+
+
+def third_party_period_choices(*, today: date) -> list[tuple[str, str]]:
+    """The quarters, semesters and years of this year and the three before that have started, newest first."""
+    choices = []
+    for year in range(today.year, today.year - 4, -1):
+        periods = [Period.year_of(year), *(Period.semester(year, n) for n in (2, 1)),
+                   *(Period.quarter(year, n) for n in (4, 3, 2, 1))]
+        choices += [(period.slug, period.label) for period in periods if period.start <= today]
+    return choices
+
+
+class ThirdPartyResultForm(forms.Form):
+    """A third-party survey's result for a unit: one row per element of the questionnaire, either the counts of
+    answers valued 1..4 or the sum and number of answers. The rows are checked by
+    reports.third_party.third_party_entry_check, which names the element and value of every problem."""
+
+    period = forms.ChoiceField(label=gettext_lazy("Periode survei"))
+    provider = forms.CharField(label=gettext_lazy("Penyelenggara survei"), max_length=200)
+    method = forms.CharField(label=gettext_lazy("Metode"), max_length=300,
+                             help_text=gettext_lazy("Misalnya wawancara tatap muka, kuesioner tertulis, daring."))
+    respondents = forms.CharField(label=gettext_lazy("Jumlah responden"), max_length=12)
+    report = forms.FileField(label=gettext_lazy("Laporan penyelenggara (PDF)"))
+
+    def __init__(self, *args, elements, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.elements = elements
+        self.fields["period"].choices = third_party_period_choices(today=today)
+        for element in elements:
+            for key in ("1", "2", "3", "4", "sum", "answers"):
+                self.fields[f"e{element.id}_{key}"] = forms.CharField(required=False, max_length=12,
+                                                                      label=f"{element.code} {key}")
+
+    def head_fields(self) -> list:
+        return [self[name] for name in ("period", "provider", "method", "respondents", "report")]
+
+    def element_rows(self) -> list[dict]:
+        """Per element, its bound inputs in the order the table shows them."""
+        return [{"element": element,
+                 "counts": [self[f"e{element.id}_{value}"] for value in "1234"],
+                 "sum": self[f"e{element.id}_sum"], "answers": self[f"e{element.id}_answers"]}
+                for element in self.elements]
+
+    def typed_rows(self) -> dict[int, dict[str, str]]:
+        return {element.id: {key: self.cleaned_data.get(f"e{element.id}_{key}", "")
+                             for key in ("1", "2", "3", "4", "sum", "answers")}
+                for element in self.elements}
+
+
+class ThirdPartyMixingForm(forms.Form):
+    choice = forms.ChoiceField(label=gettext_lazy("Hasil ini dan respons aplikasi pada periode yang sama"),
+                               widget=forms.RadioSelect, choices=[
+                                   (value, label) for value, label in ThirdPartyResult.Mixing.choices if value])

@@ -170,3 +170,68 @@ class AlertSubscription(models.Model):
         constraints = [models.CheckConstraint(condition=Q(hour__lte=23), name="alert_hour_0_to_23"),
                        models.CheckConstraint(condition=Q(unhappy_share__gte=1, unhappy_share__lte=100),
                                               name="alert_unhappy_share_1_to_100")]
+
+
+class ThirdPartyResult(models.Model):
+    """The result of a survey a provider ran for a unit outside the app (docs/third-party.md): per element either
+    the counts of answers valued 1..4 or, where the provider only reports them, the sum and number of answers. It
+    enters the figures like captured responses, pooled by sums and counts, and is always marked as such."""
+
+    class Mixing(models.TextChoices):
+        # Only asked when the unit has captured responses in the same period.
+        PENDING = "", _("belum diputuskan")
+        THIRD_PARTY_ONLY = "third_party_only", _("gunakan hasil pihak ketiga saja")
+        POOLED = "pooled", _("gabungkan dengan respons aplikasi")
+
+    unit = models.ForeignKey("agencies.ServiceUnit", verbose_name=_("unit layanan"), on_delete=models.CASCADE,
+                             related_name="third_party_results")
+    period = models.CharField(_("periode"), max_length=10, help_text="2026-Q2, 2026-S1 or 2026")
+    start = models.DateField(_("awal periode"))
+    end = models.DateField(_("akhir periode"))
+    questionnaire = models.ForeignKey("surveys.Questionnaire", verbose_name=_("kuesioner"), on_delete=models.PROTECT,
+                                      related_name="+")
+    provider = models.CharField(_("penyelenggara survei"), max_length=200)
+    method = models.CharField(_("metode"), max_length=300)
+    respondents = models.PositiveIntegerField(_("responden"))
+    report = models.FileField(_("laporan penyelenggara (PDF)"), max_length=200)
+    report_name = models.CharField(_("nama berkas"), max_length=200)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("dicatat oleh"))
+    entered_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+    mixing = models.CharField(_("pilihan penggabungan"), max_length=20, choices=Mixing.choices, blank=True,
+                              default=Mixing.PENDING)
+    mixing_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("diputuskan oleh"))
+    mixing_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "-start", "-id"]
+        verbose_name = _("hasil survei pihak ketiga")
+        verbose_name_plural = _("hasil survei pihak ketiga")
+        indexes = [models.Index(fields=["unit", "start", "end"], name="third_party_unit_period")]
+
+    def __str__(self):
+        return f"{self.unit} · {self.period} · {self.provider}"
+
+
+class ThirdPartyElement(models.Model):
+    """One element of a third-party result: counts of 1..4 (count_1..count_4), or only `total` and `answers`
+    when the provider reports sums (the counts are then empty). `total` and `answers` are always filled."""
+
+    result = models.ForeignKey(ThirdPartyResult, on_delete=models.CASCADE, related_name="elements")
+    element = models.ForeignKey("surveys.Element", verbose_name=_("unsur"), on_delete=models.PROTECT,
+                                related_name="+")
+    count_1 = models.PositiveIntegerField(null=True, blank=True)
+    count_2 = models.PositiveIntegerField(null=True, blank=True)
+    count_3 = models.PositiveIntegerField(null=True, blank=True)
+    count_4 = models.PositiveIntegerField(null=True, blank=True)
+    total = models.PositiveIntegerField(_("jumlah nilai"))
+    answers = models.PositiveIntegerField(_("jumlah jawaban"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["result", "element"], name="third_party_element_once")]
+
+    @property
+    def counts(self) -> list[int] | None:
+        values = [self.count_1, self.count_2, self.count_3, self.count_4]
+        return None if any(value is None for value in values) else values

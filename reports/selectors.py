@@ -30,6 +30,13 @@ from surveys.models import (
 from surveys.tallies import PROFILE_QUESTIONS, age_band_expression, month_of
 
 
+def third_party_mark(providers: Iterable[str]) -> str:
+    """The words that mark a figure holding a third-party survey's result, with its providers."""
+    names = ", ".join(dict.fromkeys(providers))
+    label = _("hasil survei pihak ketiga")
+    return f"{label} ({names})" if names else label
+
+
 @dataclass
 class Scores:
     """The results of one questionnaire over a set of units and a period."""
@@ -38,15 +45,28 @@ class Scores:
     elements: list[Element]
     respondents: int
     value_counts: dict[int, list[int]] = field(default_factory=dict)  # element id -> counts of 1,2,3,4
+    third_party: bool = False  # holds a third-party survey's result (reports.third_party)
+    # element id -> (sum, answers) of third-party results that report only sums, beside the counts
+    extra_totals: dict[int, tuple[int, int]] = field(default_factory=dict)
+    providers: tuple[str, ...] = ()  # the third-party providers, in the order they were added
 
     @property
     def totals(self) -> list[ElementTotal]:
         totals = []
         for element in self.elements:
             counts = self.value_counts.get(element.id, [0, 0, 0, 0])
-            totals.append(ElementTotal(code=element.code, sum=sum(v * c for v, c in enumerate(counts, 1)),
-                                       count=sum(counts)))
+            extra_sum, extra_count = self.extra_totals.get(element.id, (0, 0))
+            totals.append(ElementTotal(code=element.code,
+                                       sum=sum(v * c for v, c in enumerate(counts, 1)) + extra_sum,
+                                       count=sum(counts) + extra_count))
         return totals
+
+    @property
+    def third_party_label(self) -> str:
+        """"hasil survei pihak ketiga (provider)", the mark every output puts beside such a figure ("" if none)."""
+        if not self.third_party:
+            return ""
+        return third_party_mark(self.providers)
 
     @property
     def element_value_counts(self) -> list[tuple[int, int, int, int]]:
@@ -67,7 +87,7 @@ class Scores:
 
     @property
     def missing_elements(self) -> list[Element]:
-        return [element for element in self.elements if not any(self.value_counts.get(element.id, ()))]
+        return [element for element, total in zip(self.elements, self.totals, strict=True) if not total.count]
 
     @property
     def unavailable_reason(self) -> str | None:
@@ -152,6 +172,16 @@ VALUE_SUMS = {f"v{value}": Sum("count", filter=Q(value=value)) for value in SCOR
 def _answers(*, by, **read) -> dict[tuple, list[int]]:
     """Per `by`, the counts of answers valued 1, 2, 3 and 4 (one row per element, not per value)."""
     return _summed(ElementTally, ElementMonthTally, by=by, sums=VALUE_SUMS, **read)
+
+
+def captured_by_unit_month(*, unit_ids, period: Period, with_answers: bool
+                           ) -> tuple[dict[tuple, int], dict[tuple, list[int]]]:
+    """Respondents per (unit id, questionnaire id, month) and, when asked, counts of 1..4 per (unit id,
+    questionnaire id, element id, month): one grouped query each (the month tallies for whole months)."""
+    read = {"unit_ids": list(unit_ids), "period": period, "monthly": True}
+    respondents = _respondents(by=("unit_id", "questionnaire_id"), **read)
+    answers = _answers(by=("unit_id", "questionnaire_id", "element_id"), **read) if with_answers else {}
+    return respondents, answers
 
 
 def _elements_of(questionnaire_ids) -> dict[int, list[Element]]:
@@ -479,6 +509,11 @@ def scores_merge(scores: Iterable[Scores]) -> list[Scores]:
             total = merged.value_counts.setdefault(element_id, [0, 0, 0, 0])
             for index, value in enumerate(counts):
                 total[index] += value
+        for element_id, (extra_sum, extra_count) in part.extra_totals.items():
+            found_sum, found_count = merged.extra_totals.get(element_id, (0, 0))
+            merged.extra_totals[element_id] = (found_sum + extra_sum, found_count + extra_count)
+        merged.third_party = merged.third_party or part.third_party
+        merged.providers = tuple(dict.fromkeys((*merged.providers, *part.providers)))
     return sorted(pooled.values(), key=lambda merged: (-merged.respondents, merged.questionnaire.id))
 
 
@@ -511,8 +546,8 @@ def scores_by_quarter(*, unit_ids, quarters: list[Period], questionnaire_id: int
 
 def scores_interval(scores: Scores | None) -> tuple[Decimal, Decimal] | None:
     """The 95% confidence interval of the converted IKM (reports.ikm), None without an IKM."""
-    if scores is None or scores.result is None:
-        return None
+    if scores is None or scores.result is None or scores.extra_totals:
+        return None  # sums alone do not tell the spread of the answers
     return ikm_confidence_interval(scores.element_value_counts, scores.questionnaire.rules)
 
 
@@ -536,8 +571,10 @@ def scores_change(*, current: Scores | None, previous: Scores | None) -> Change 
     now, before = current.result, previous.result
     if now is None or before is None:
         return None
-    significant = change_is_significant(current.element_value_counts, previous.element_value_counts,
-                                        current.questionnaire.rules)
+    # Sums alone do not tell the spread of the answers: such a change is never called significant.
+    significant = (not current.extra_totals and not previous.extra_totals
+                   and change_is_significant(current.element_value_counts, previous.element_value_counts,
+                                             current.questionnaire.rules))
     return Change(previous=before.ikm_converted, delta=now.ikm_converted - before.ikm_converted,
                   significant=significant)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import views, views_third_party
 
 app_name = "reports"
 
@@ -15,4 +15,11 @@ urlpatterns = [
     path("saran/<int:response_id>/tema/", views.suggestion_tags_edit, name="suggestion_tags_edit"),
     path("unit/<slug:unit_code>/rtl/", views.follow_up, name="follow_up"),
     path("unit/<slug:unit_code>/rtl/<int:plan_id>/", views.follow_up_edit, name="follow_up_edit"),
+    path("unit/<slug:unit_code>/pihak-ketiga/", views_third_party.third_party_list, name="third_party_list"),
+    path("unit/<slug:unit_code>/pihak-ketiga/<int:result_id>/", views_third_party.third_party_detail,
+         name="third_party_detail"),
+    path("unit/<slug:unit_code>/pihak-ketiga/<int:result_id>/keputusan/", views_third_party.third_party_decide,
+         name="third_party_decide"),
+    path("unit/<slug:unit_code>/pihak-ketiga/<int:result_id>/laporan.pdf", views_third_party.third_party_report,
+         name="third_party_report"),
 ]

@@ -35,12 +35,13 @@ from reports.integrity import integrity_pooled
 from reports.models import AlertSubscription, FollowUpPlan
 from reports.periods import Period
 from reports.aggregates import (
-    Adequacy, AgencyTree, agency_figures, agency_tree, figure_pool, figure_rank, unit_adequacy, unit_figures,
+    Adequacy, AgencyTree, agency_figures, agency_tree, figure_pool, figure_rank, scope_figure, unit_adequacy,
+    unit_figures,
 )
 from reports.selectors import (
-    Scores, answers_of, assisted_share, follow_up_plans_of, follow_up_review, pooled_scores, questionnaire_changes,
+    Scores, answers_of, assisted_share, follow_up_plans_of, follow_up_review, questionnaire_changes,
     respondent_profile_items, respondents_by_channel, respondents_by_day, respondents_by_service_named,
-    respondents_today, sample_for, scores_by_quarter, scores_by_unit, scores_change, scores_in_order_of_use,
+    respondents_today, sample_for, scores_by_quarter, scores_by_unit, scores_change,
     scores_interval, suggestions_search,
 )
 from reports.services import follow_up_plan_create, follow_up_plan_update
@@ -180,7 +181,7 @@ def _element_rows(scores: Scores) -> list[dict]:
 def _group_context(scores: Scores, *, title: str) -> dict:
     rows = _element_rows(scores)
     bars = [charts.ElementBar(row["element"].code, row["element"].name_shown, row["converted"]) for row in rows]
-    return {"scores": scores, "result": scores.result, "rows": rows,
+    return {"scores": scores, "result": scores.result, "rows": rows, "third_party": scores.third_party_label,
             "weakest": sorted((row for row in rows if row["weak"]), key=lambda row: row["converted"]),
             "chart": charts.element_chart(bars=bars, regulation=scores.questionnaire.rules, title=title,
                                           highlight=WEAKEST)}
@@ -216,7 +217,7 @@ def _ranked_row(*, name: str, url: str, figure, rank: int | None, **extra) -> di
     result = figure.result
     return {"name": name, "url": url, "respondents": figure.respondents, "result": result,
             "ikm": result.ikm_converted if result else None, "rank": rank, "reason": figure.unavailable_reason,
-            "depth": 0, **extra}
+            "third_party": figure.third_party_label, "depth": 0, **extra}
 
 
 def _unit_rows(tree: AgencyTree, units: list[ServiceUnit], figures: dict, adequacy: Adequacy) -> list[dict]:
@@ -294,7 +295,8 @@ def _dashboard(request, scope: Scope):
     if scope.kind == "unit":
         # One result per questionnaire (a unit that changed questionnaire within the period has two), in the order
         # they were first answered; the headline shows the one most respondents answered.
-        groups = scores_in_order_of_use(unit_ids=scope.unit_ids, period=period, **narrowing)
+        figure = scope_figure(unit_ids=scope.unit_ids, period=period, **narrowing)
+        groups = figure.groups
         main = max(groups, key=lambda scores: scores.respondents) if groups else None
         unavailable = main.unavailable_reason if main else _("belum ada responden")
     else:
@@ -304,7 +306,9 @@ def _dashboard(request, scope: Scope):
         figure = figure_pool(figures.values())
         groups, main, unavailable = figure.groups, figure.scores, figure.unavailable_reason
     questionnaire = main.questionnaire if main else (scope.obj.questionnaire if scope.kind == "unit" else None)
-    previous = next((scores for scores in pooled_scores(unit_ids=scope.unit_ids, period=period.previous(), **narrowing)
+    previous_figure = figure_pool(unit_figures(unit_ids=scope.unit_ids, period=period.previous(),
+                                               **narrowing).values())
+    previous = next((scores for scores in previous_figure.groups
                      if questionnaire and scores.questionnaire.id == questionnaire.id), None)
     respondents = sum(scores.respondents for scores in groups)
     where = f"{scope.name}, {period.label}"
@@ -319,6 +323,7 @@ def _dashboard(request, scope: Scope):
         "groups": [_group_context(scores, title=_("Nilai per unsur (NRR × 25)") + f" · {where}")
                    for scores in groups],
         "main": main, "result": main.result if main else None, "unavailable": unavailable,
+        "third_party": figure.third_party_label, "third_party_pending": figure.pending,
         # A region lists its units' changes in the units' own dashboards, not as a list over the whole region.
         "questionnaire_changes": questionnaire_changes(unit_ids=scope.unit_ids, period=period, **narrowing)
         if scope.kind != "region" else [],

@@ -1,0 +1,308 @@
+"""Third-party survey results (docs/third-party.md): entered by an agency admin with the provider's PDF, checked
+element by element, pooled exactly into agency and region figures, marked "hasil survei pihak ketiga" on every
+output, and never mixed with the captured responses of the same unit and period without a recorded choice."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from reports.aggregates import agency_figures, agency_tree, figure_pool, unit_figures
+from reports.ikm import ElementTotal, compute_ikm
+from reports.models import ThirdPartyElement, ThirdPartyResult
+from reports.periods import Period
+from tests.dashboard_helpers import by_testid, client_for, text
+from tests.documents_helpers import pdf_text
+from tests.factories import local, submit
+
+pytestmark = pytest.mark.django_db
+
+Q2 = Period.quarter(2026, 2)
+MARK = "hasil survei pihak ketiga"
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+# Captured in world.unit: three respondents.
+CAPTURED = ([4, 4, 3, 3, 4, 2, 3, 4, 4], [3, 3, 3, 2, 4, 3, 3, 4, 3], [4, 3, 4, 3, 3, 3, 2, 4, 4])
+# The third-party result of world.sub_unit, 40 respondents: per element the counts of 1, 2, 3, 4.
+COUNTS = [(0, 2, 18, 20), (1, 3, 20, 16), (0, 5, 25, 10), (0, 0, 30, 10), (2, 4, 14, 20), (0, 1, 19, 20),
+          (0, 6, 24, 10), (0, 0, 20, 19), (1, 1, 18, 20)]  # U8: 39 answers (one blank)
+# The sums-only result of world.other_unit, 25 respondents: per element (sum, answers).
+SUMS = [(80, 25), (75, 25), (70, 24), (90, 25), (85, 25), (60, 25), (77, 25), (81, 25), (88, 25)]
+
+
+def shown(value) -> str:
+    """A converted IKM as the Indonesian screens write it."""
+    return f"{value:.2f}".replace(".", ",")
+
+
+def report(name="laporan.pdf", data=PDF):
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def form_data(*, respondents, counts=None, sums=None, period="2026-Q2", provider="PT Survei Nusantara",
+              unit=None, file=None):
+    elements = list(unit.questionnaire.elements.order_by("position"))
+    data = {"period": period, "provider": provider, "method": "wawancara tatap muka", "respondents": respondents,
+            "report": file or report()}
+    for index, element in enumerate(elements):
+        if counts is not None:
+            for value, count in enumerate(counts[index], 1):
+                data[f"e{element.id}_{value}"] = count
+        if sums is not None:
+            data[f"e{element.id}_sum"], data[f"e{element.id}_answers"] = sums[index]
+    return data
+
+
+def enter(client, unit, **fields):
+    return client.post(reverse("reports:third_party_list", args=[unit.code]), form_data(unit=unit, **fields))
+
+
+@pytest.fixture
+def pooled(world):
+    """Captured responses in world.unit, a counted third-party result in world.sub_unit and a sums-only one in
+    world.other_unit, all in 2026-Q2."""
+    for values in CAPTURED:
+        submit(world.unit, world.service, values, answered_at=local(2026, 5, 4))
+    admin = client_for(world.agency_admin)
+    assert enter(admin, world.sub_unit, respondents=40, counts=COUNTS).status_code == 302
+    other = client_for(world.other_agency_admin)
+    assert enter(other, world.other_unit, respondents=25, sums=SUMS, provider="CV Data Rakyat").status_code == 302
+    return world
+
+
+def expected_totals(parts) -> list[ElementTotal]:
+    """Per element, the sum and count of the union of hand-written parts: captured rows, counts and sums."""
+    totals = []
+    for index in range(9):
+        total, count = 0, 0
+        for kind, data in parts:
+            if kind == "rows":
+                total += sum(row[index] for row in data)
+                count += len(data)
+            elif kind == "counts":
+                total += sum(value * n for value, n in enumerate(data[index], 1))
+                count += sum(data[index])
+            else:
+                total += data[index][0]
+                count += data[index][1]
+        totals.append(ElementTotal(code=f"U{index + 1}", sum=total, count=count))
+    return totals
+
+
+# Entry and validation ------------------------------------------------------------------------------------------
+
+def test_it_stores_a_counted_result_with_who_and_the_pdf(world):
+    response = enter(client_for(world.agency_admin), world.sub_unit, respondents=40, counts=COUNTS)
+    assert response.status_code == 302
+    result = ThirdPartyResult.objects.get()
+    assert (result.unit, result.period, result.start, result.end) == (world.sub_unit, "2026-Q2", Q2.start, Q2.end)
+    assert result.entered_by == world.agency_admin and result.entered_at is not None
+    assert result.questionnaire == world.sub_unit.questionnaire
+    assert result.report.read().startswith(b"%PDF-")
+    rows = {row.element.code: row for row in ThirdPartyElement.objects.select_related("element")}
+    assert rows["U8"].counts == [0, 0, 20, 19] and (rows["U8"].total, rows["U8"].answers) == (136, 39)
+    page = client_for(world.agency_admin).get(response["Location"]).content.decode()
+    assert f"{MARK} (PT Survei Nusantara)" in by_testid(page, "third-party")
+    engine = compute_ikm(expected_totals([("counts", COUNTS)]), world.sub_unit.questionnaire.rules)
+    assert by_testid(page, "ikm") == shown(engine.ikm_converted)
+    pdf = client_for(world.agency_admin).get(reverse("reports:third_party_report",
+                                                     args=[world.sub_unit.code, result.id]))
+    assert pdf["Content-Type"] == "application/pdf" and b"".join(pdf.streaming_content) == PDF
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"counts": {2: (0, 2, "-1", 20)}}, "U3, jawaban bernilai 3: “-1” bukan bilangan bulat tidak negatif."),
+    ({"counts": {4: (0, 2, "1,5", 20)}}, "U5, jawaban bernilai 3: “1,5” bukan bilangan bulat tidak negatif."),
+    ({"counts": {0: (10, 10, 18, 20)}}, "U1: 58 jawaban (10 + 10 + 18 + 20), lebih dari 40 responden."),
+    ({"sums": {3: (200, 40)}}, "U4: jumlah nilai 200 di luar skala 1–4 untuk 40 jawaban (harus 40–160)."),
+    ({"sums": {6: (30, 40)}}, "U7: jumlah nilai 30 di luar skala 1–4 untuk 40 jawaban (harus 40–160)."),
+    ({"sums": {8: (100, 41)}}, "U9: 41 jawaban, lebih dari 40 responden."),
+    ({"blank": 1}, "U2: belum diisi"),
+    ({"both": 5}, "U6: isi jumlah jawaban per nilai 1–4 atau jumlah nilai dan banyaknya jawaban, bukan keduanya."),
+])
+def test_it_names_the_element_and_value_of_each_problem_and_stores_nothing(world, change, message):
+    counts = list(COUNTS)
+    data = form_data(unit=world.sub_unit, respondents=40, counts=counts)
+    elements = list(world.sub_unit.questionnaire.elements.order_by("position"))
+    for index, values in change.get("counts", {}).items():
+        for value, count in enumerate(values, 1):
+            data[f"e{elements[index].id}_{value}"] = count
+    for index, (total, answers) in change.get("sums", {}).items():
+        for value in range(1, 5):
+            data[f"e{elements[index].id}_{value}"] = ""
+        data[f"e{elements[index].id}_sum"], data[f"e{elements[index].id}_answers"] = total, answers
+    if "blank" in change:
+        for value in range(1, 5):
+            data[f"e{elements[change['blank']].id}_{value}"] = ""
+    if "both" in change:
+        data[f"e{elements[change['both']].id}_sum"] = 100
+    response = client_for(world.agency_admin).post(reverse("reports:third_party_list", args=[world.sub_unit.code]),
+                                                   data)
+    assert response.status_code == 400
+    assert message in by_testid(response.content.decode(), "problems")
+    assert not ThirdPartyResult.objects.exists() and not ThirdPartyElement.objects.exists()
+
+
+@pytest.mark.parametrize(("file", "message"), [
+    (report("laporan.pdf", b"PK\x03\x04 not a pdf at all"), "bukan PDF"),
+    (report("foto.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 20), "harus berupa PDF"),
+    (report("kosong.pdf", b""), "kosong"),
+])
+def test_it_takes_only_a_pdf_report(world, settings, file, message):
+    response = enter(client_for(world.agency_admin), world.sub_unit, respondents=40, counts=COUNTS, file=file)
+    assert response.status_code == 400
+    assert message in text(response.content.decode())
+    assert not ThirdPartyResult.objects.exists()
+
+
+def test_it_refuses_a_report_over_the_size_limit(world, settings):
+    settings.MONEV_EVIDENCE_MAX_BYTES = 100
+    response = enter(client_for(world.agency_admin), world.sub_unit, respondents=40, counts=COUNTS,
+                     file=report(data=PDF + b"0" * 200))
+    assert response.status_code == 400 and "paling besar" in text(response.content.decode())
+    assert not ThirdPartyResult.objects.exists()
+
+
+def test_it_refuses_zero_respondents(world):
+    response = enter(client_for(world.agency_admin), world.sub_unit, respondents="0", counts=[(0,) * 4] * 9)
+    assert "Responden: “0” bukan bilangan bulat lebih dari 0." in text(response.content.decode())
+
+
+# Scoping -------------------------------------------------------------------------------------------------------
+
+def test_only_those_who_manage_the_unit_reach_its_results(pooled):
+    world = pooled
+    result = ThirdPartyResult.objects.get(unit=world.sub_unit)
+    urls = [reverse("reports:third_party_list", args=[world.sub_unit.code]),
+            reverse("reports:third_party_detail", args=[world.sub_unit.code, result.id]),
+            reverse("reports:third_party_report", args=[world.sub_unit.code, result.id])]
+    for user in (world.other_agency_admin, world.operator, world.stranger, world.nobody):
+        for url in urls:
+            assert client_for(user).get(url).status_code in (404, 302), (user, url)
+        assert client_for(user).get(urls[0]).status_code != 200
+    for user in (world.other_agency_admin, world.stranger):
+        assert client_for(user).get(urls[1]).status_code == 404
+        response = client_for(user).post(reverse("reports:third_party_decide", args=[world.sub_unit.code, result.id]),
+                                         {"choice": "pooled"})
+        assert response.status_code == 404
+    # A result asked for under another unit does not exist either.
+    assert client_for(world.region_admin).get(
+        reverse("reports:third_party_detail", args=[world.unit.code, result.id])).status_code == 404
+    for user in (world.agency_admin, world.region_admin):
+        assert client_for(user).get(urls[1]).status_code == 200
+    assert enter(client_for(world.other_agency_admin), world.unit, respondents=40,
+                 counts=COUNTS).status_code == 404
+    assert ThirdPartyResult.objects.count() == 2
+
+
+# Exact pooling -------------------------------------------------------------------------------------------------
+
+def test_agency_and_region_pool_the_union_of_the_counts(pooled):
+    world = pooled
+    rules = world.unit.questionnaire.rules
+    unit_ids = [world.unit.id, world.sub_unit.id, world.other_unit.id]
+    figures = unit_figures(unit_ids=unit_ids, period=Q2)
+    tree = agency_tree(world.region)
+    agencies = agency_figures(tree, figures)
+    region = figure_pool(figures.values())
+
+    agency_expected = compute_ikm(expected_totals([("rows", CAPTURED), ("counts", COUNTS)]), rules)
+    region_expected = compute_ikm(expected_totals([("rows", CAPTURED), ("counts", COUNTS), ("sums", SUMS)]), rules)
+    assert agencies[world.agency.id].result == agency_expected
+    assert agencies[world.agency.id].respondents == 3 + 40
+    assert region.result == region_expected and region.respondents == 3 + 40 + 25
+    assert figures[world.other_unit.id].result == compute_ikm(expected_totals([("sums", SUMS)]), rules)
+    assert (figures[world.unit.id].third_party, figures[world.sub_unit.id].third_party) == (False, True)
+    assert region.third_party_label == f"{MARK} (PT Survei Nusantara, CV Data Rakyat)"
+
+    page = client_for(world.region_admin).get(reverse("reports:region_dashboard", args=[world.region.code]),
+                                              {"period": "2026-Q2"}).content.decode()
+    assert by_testid(page, "ikm") == shown(region_expected.ikm_converted)
+    assert by_testid(page, "respondents") == "68"
+    page = client_for(world.agency_admin).get(reverse("reports:agency_dashboard", args=[world.agency.code]),
+                                              {"period": "2026-Q2"}).content.decode()
+    assert by_testid(page, "ikm") == shown(agency_expected.ikm_converted)
+
+
+def test_a_result_enters_the_year_that_holds_its_quarter_not_another_quarter(pooled):
+    world = pooled
+    year = unit_figures(unit_ids=[world.sub_unit.id], period=Period.year_of(2026))[world.sub_unit.id]
+    assert year.respondents == 40 and year.third_party
+    assert unit_figures(unit_ids=[world.sub_unit.id], period=Period.quarter(2026, 3))[world.sub_unit.id].groups == []
+    # A range that cuts the quarter does not hold it.
+    cut = Period.custom(Q2.start, Q2.end.replace(day=15))
+    assert unit_figures(unit_ids=[world.sub_unit.id], period=cut)[world.sub_unit.id].groups == []
+
+
+def test_a_figure_narrowed_to_a_service_holds_captured_responses_only(pooled):
+    world = pooled
+    narrowed = unit_figures(unit_ids=[world.sub_unit.id], period=Q2,
+                            service_id=world.sub_unit.services.first().id)[world.sub_unit.id]
+    assert narrowed.groups == []
+
+
+# Mixing with captured responses --------------------------------------------------------------------------------
+
+def test_mixing_needs_a_recorded_choice(pooled):
+    world = pooled
+    rules = world.unit.questionnaire.rules
+    admin = client_for(world.agency_admin)
+    assert enter(admin, world.unit, respondents=40, counts=COUNTS, provider="PT Lain").status_code == 302
+    result = ThirdPartyResult.objects.get(unit=world.unit)
+
+    figure = unit_figures(unit_ids=[world.unit.id], period=Q2)[world.unit.id]
+    assert figure.respondents == 3 and not figure.third_party and figure.pending == ["PT Lain"]
+    assert figure.result == compute_ikm(expected_totals([("rows", CAPTURED)]), rules)
+    page = admin.get(reverse("reports:unit_dashboard", args=[world.unit.code]), {"period": "2026-Q2"}).content.decode()
+    assert "menunggu keputusan" in by_testid(page, "third-party-pending")
+    assert "PT Lain" in by_testid(page, "third-party-pending")
+    region_page = client_for(world.region_admin).get(reverse("reports:region_dashboard", args=[world.region.code]),
+                                                     {"period": "2026-Q2"}).content.decode()
+    assert "PT Lain" in by_testid(region_page, "third-party-pending")
+    detail = admin.get(reverse("reports:third_party_detail", args=[world.unit.code, result.id])).content.decode()
+    assert "belum dipakai" in by_testid(detail, "mixing-pending")
+
+    decide = reverse("reports:third_party_decide", args=[world.unit.code, result.id])
+    admin.post(decide, {"choice": "nonsense"})
+    result.refresh_from_db()
+    assert result.mixing == "" and result.mixing_by is None
+
+    admin.post(decide, {"choice": "pooled"})
+    result.refresh_from_db()
+    assert (result.mixing, result.mixing_by) == ("pooled", world.agency_admin) and result.mixing_at is not None
+    figure = unit_figures(unit_ids=[world.unit.id], period=Q2)[world.unit.id]
+    assert figure.pending == [] and figure.respondents == 43 and len(figure.groups) == 1
+    assert figure.result == compute_ikm(expected_totals([("rows", CAPTURED), ("counts", COUNTS)]), rules)
+
+    client_for(world.region_admin).post(decide, {"choice": "third_party_only"})
+    result.refresh_from_db()
+    assert (result.mixing, result.mixing_by) == ("third_party_only", world.region_admin)
+    figure = unit_figures(unit_ids=[world.unit.id], period=Q2)[world.unit.id]
+    assert figure.respondents == 40
+    assert figure.result == compute_ikm(expected_totals([("counts", COUNTS)]), rules)
+    # The year keeps the captured responses of other quarters, and leaves out only Q2's.
+    submit(world.unit, world.service, [1] * 9, answered_at=local(2026, 8, 4))
+    year = unit_figures(unit_ids=[world.unit.id], period=Period.year_of(2026))[world.unit.id]
+    assert year.respondents == 41
+    assert year.result == compute_ikm(expected_totals([("counts", COUNTS), ("rows", [[1] * 9])]), rules)
+    detail = admin.get(reverse("reports:third_party_detail", args=[world.unit.code, result.id])).content.decode()
+    assert "gunakan hasil pihak ketiga saja" in by_testid(detail, "mixing")
+
+
+def test_a_result_without_captured_responses_needs_no_choice(pooled):
+    world = pooled
+    figure = unit_figures(unit_ids=[world.sub_unit.id], period=Q2)[world.sub_unit.id]
+    assert figure.pending == [] and figure.respondents == 40
+
+
+def test_figures_take_a_fixed_number_of_queries(pooled, django_assert_max_num_queries):
+    world = pooled
+    from tests.factories import make_unit
+    for number in range(5):
+        unit = make_unit(world.other_agency, f"loket-tambahan-{number}")
+        ThirdPartyResult.objects.bulk_create([])
+        assert enter(client_for(world.other_agency_admin), unit, respondents=25, sums=SUMS).status_code == 302
+    unit_ids = list(world.region.agencies.values_list("units__id", flat=True))
+    with django_assert_max_num_queries(8):
+        unit_figures(unit_ids=[unit_id for unit_id in unit_ids if unit_id], period=Period.year_of(2026))
