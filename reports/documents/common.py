@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Region, ServiceUnit
 from agencies.selectors import agency_descendant_ids, units_for_user
-from reports.aggregates import agency_tree
+from reports.aggregates import agency_tree, scope_figure
 from reports.ikm import round_half_up
 from reports.periods import MONTHS_ID, Period
-from reports.selectors import QuestionnaireChange, Scores, scores_in_order_of_use
+from reports.selectors import QuestionnaireChange, Scores
 
 
 def number(value: Fraction | Decimal | int, places: int) -> str:
@@ -116,8 +116,9 @@ def render_pdf(template_name: str, context: dict) -> bytes:
 
 def scores_for_scope(scope: DocumentScope, period: Period) -> list[Scores]:
     """The engine's scores for the scope, one per questionnaire, in the order the questionnaires were first
-    answered in the period (a unit that changed questionnaire has two groups, each with its own IKM)."""
-    return scores_in_order_of_use(unit_ids=scope.unit_ids, period=period)
+    answered in the period (a unit that changed questionnaire has two groups, each with its own IKM); third-party
+    results included as reports.aggregates pools them."""
+    return scope_figure(unit_ids=scope.unit_ids, period=period).groups
 
 
 def scores_of_questionnaire(scope: DocumentScope, period: Period, questionnaire_id: int | None) -> Scores | None:
@@ -162,12 +163,14 @@ def result_summary(scores: Scores | None) -> dict:
     if result is None:
         missing = ", ".join(element.code for element in scores.missing_elements) if scores else ""
         return {"has_result": False, "respondents": count(scores.respondents if scores else 0),
+                "third_party": scores.third_party_label if scores else "",
                 "respondent_count": scores.respondents if scores else 0, "missing": missing,
                 "unavailable": unavailable_text(scores),
                 "ikm": "–", "converted": "–", "letter": "–", "performance": "–", "converted_value": None,
                 "ikm_value": None, **weight}
     return {
         "has_result": True, "respondents": count(scores.respondents), "respondent_count": scores.respondents,
+        "third_party": scores.third_party_label,
         "missing": "", "unavailable": "", "ikm": number(result.ikm, 3), "converted": number(result.ikm_converted, 2),
         "letter": result.grade.letter, "performance": result.grade.performance,
         "converted_value": result.ikm_converted, "ikm_value": result.ikm, **weight,

@@ -19,7 +19,7 @@ from reports.integrity import integrity_pooled
 from reports.periods import Period
 from reports.selectors import (
     Sample, Scores, assisted_share, questionnaire_changes, respondent_profile_items, respondents_by_channel,
-    respondents_by_service_named, sample_for, scores_by_unit_questionnaire, suggestions_for,
+    respondents_by_service_named, sample_for, suggestions_for,
 )
 from surveys.models import Channel
 
@@ -103,11 +103,11 @@ def trend(*, scope: DocumentScope, period: Period, questionnaire_id: int | None)
 
 def unit_rows(*, scope: DocumentScope, period: Period) -> list[dict]:
     """For an agency: each unit's own result, one row per questionnaire the unit was answered on."""
-    scores = scores_by_unit_questionnaire(unit_ids=scope.unit_ids, period=period)
+    figures = unit_figures(unit_ids=scope.unit_ids, period=period)
     units = ServiceUnit.objects.filter(id__in=scope.unit_ids).order_by("agency__name", "name")
     rows = []
     for unit in units:
-        groups = scores.get(unit.id) or [None]
+        groups = figures[unit.id].groups or [None]
         for group in groups:
             questionnaire = group.questionnaire if len(groups) > 1 else None
             name = f"{unit.name} · {questionnaire.title} (v{questionnaire.version})" if questionnaire else unit.name

@@ -38,7 +38,7 @@ def _summary(figure: Figure) -> dict:
     """A figure's headline as the recap prints it; without an IKM, "tidak dapat dihitung" and the reason."""
     summary = result_summary(figure.scores)
     summary.update(respondents=count(figure.respondents), respondent_count=figure.respondents,
-                   reason=figure.unavailable_reason or "")
+                   reason=figure.unavailable_reason or "", third_party=figure.third_party_label)
     if not summary["has_result"]:
         summary["performance"] = UNAVAILABLE
     return summary
@@ -170,6 +170,7 @@ def recap_xlsx_write(*, region: Region, period: Period, out: BinaryIO, progress:
         has = row["has_result"]
         indent = {"agency": "", "sub": "  ", "unit": "    ", "group": "      "}[row["level"]]
         name = indent + row["name"] + (f" ({row['includes']})" if row.get("includes") else "")
+        name += f" · {row['third_party']}" if row.get("third_party") else ""
         return [row.get("number"), sheet_cell(sheet, name, bold=row["level"] in ("agency", "sub")),
                 row.get("population_value"), row.get("required_value"), row["respondent_count"],
                 sheet_cell(sheet, met) if row["level"] != "group" else None,
@@ -194,8 +195,9 @@ def recap_xlsx_write(*, region: Region, period: Period, out: BinaryIO, progress:
     for group in data["region_groups"]:
         summary = group["summary"]
         has = summary["has_result"]
-        sheet.append([None, sheet_cell(sheet, f"IKM {region.name} (gabungan unsur, {group['questionnaire'].title})",
-                                       bold=True), None, None, summary["respondent_count"], None,
+        third_party = f" · termasuk {summary['third_party']}" if summary["third_party"] else ""
+        sheet.append([None, sheet_cell(sheet, f"IKM {region.name} (gabungan unsur, {group['questionnaire'].title})"
+                                              f"{third_party}", bold=True), None, None, summary["respondent_count"], None,
                       sheet_cell(sheet, float(summary["ikm_value"]), number_format="0.000") if has else None,
                       sheet_cell(sheet, float(summary["converted_value"]), number_format="0.00") if has else None,
                       sheet_cell(sheet, summary["letter"] if has else ""),
