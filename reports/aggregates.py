@@ -42,6 +42,10 @@ class Figure:
     groups: list[Scores] = field(default_factory=list)
     # Providers of third-party results left out until somebody chooses how they join the captured responses.
     pending: list[str] = field(default_factory=list)
+    # The third-party results inside the groups, and those whose unit's captured responses of their period were
+    # left out (documents that list respondents one by one need both).
+    used: list[ThirdPartyScores] = field(default_factory=list)
+    replaced: list[ThirdPartyScores] = field(default_factory=list)
 
     @property
     def third_party(self) -> bool:
@@ -86,7 +90,9 @@ def figure_pool(figures: Iterable[Figure]) -> Figure:
     """The exact pool of several figures: their answers added up per questionnaire and element."""
     figures = list(figures)
     return Figure(groups=scores_merge(scores for figure in figures for scores in figure.groups),
-                  pending=[provider for figure in figures for provider in figure.pending])
+                  pending=[provider for figure in figures for provider in figure.pending],
+                  used=[result for figure in figures for result in figure.used],
+                  replaced=[result for figure in figures for result in figure.replaced])
 
 
 def unit_figures(*, unit_ids, period: Period, service_id=None, channel=None) -> dict[int, Figure]:
@@ -121,7 +127,9 @@ def unit_figures(*, unit_ids, period: Period, service_id=None, channel=None) -> 
                 (questionnaire_id, element_id): counts
                 for (unit_id, questionnaire_id, element_id, month), counts in answers.items()
                 if unit_id == result.unit_id and result.period.start <= month <= result.period.end})
+            figure.replaced.append(result)
         figure.groups = _with(figure.groups, result.scores)
+        figure.used.append(result)
     return figures
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Region, ServiceUnit
 from agencies.selectors import agency_descendant_ids, units_for_user
-from reports.aggregates import agency_tree, scope_figure
+from reports.aggregates import Figure, agency_tree, scope_figure
 from reports.ikm import round_half_up
 from reports.periods import MONTHS_ID, Period
 from reports.selectors import QuestionnaireChange, Scores
@@ -114,11 +114,15 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+def figure_for_scope(scope: DocumentScope, period: Period) -> Figure:
+    return scope_figure(unit_ids=scope.unit_ids, period=period)
+
+
 def scores_for_scope(scope: DocumentScope, period: Period) -> list[Scores]:
     """The engine's scores for the scope, one per questionnaire, in the order the questionnaires were first
     answered in the period (a unit that changed questionnaire has two groups, each with its own IKM); third-party
     results included as reports.aggregates pools them."""
-    return scope_figure(unit_ids=scope.unit_ids, period=period).groups
+    return figure_for_scope(scope, period).groups
 
 
 def scores_of_questionnaire(scope: DocumentScope, period: Period, questionnaire_id: int | None) -> Scores | None:

@@ -21,7 +21,7 @@ from reports.aggregates import agency_figures, agency_tree, figure_pool, unit_fi
 from reports.documents.common import date_text, grade_rows, number, render_pdf
 from reports.ikm import REGULATIONS
 from reports.integrity import Integrity, integrity_by_unit
-from reports.models import Publication
+from reports.models import Publication, ThirdPartyResult
 from reports.periods import Period
 from reports.selectors import Scores, responses_in_period, samples_by_unit
 from surveys.models import Regulation, ResponseMonthTally
@@ -52,15 +52,18 @@ def _lookup(period: Period) -> dict:
 
 def publishable_periods(*, region: Region, today=None) -> list[Period]:
     """The quarters and years that ended before today (the region's local day) and have respondents in the
-    region, newest first: the only choices of the publication form."""
+    region (captured, or in a third-party result that lies within them), newest first: the only choices of the
+    publication form."""
     today = today or region_today(region)
     months = (ResponseMonthTally.objects.filter(unit__agency__region=region, count__gt=0).order_by()
               .values_list("month", flat=True).distinct())
+    spans = [(month, month) for month in months]
+    spans += ThirdPartyResult.objects.filter(unit__agency__region=region).order_by().values_list("start", "end")
     periods = set()
-    for month in months:
+    for start, end in spans:
         for kind in ("quarter", "year"):
-            period = Period.containing(month, kind)
-            if period.end < today:
+            period = Period.containing(start, kind)
+            if period.end < today and end <= period.end:
                 periods.add(period)
     return sorted(periods, key=lambda period: (period.end, period.kind == "year"), reverse=True)
 
@@ -96,6 +99,8 @@ def _group(scores: Scores) -> dict:
         "letter": result.grade.letter if result else None,
         "performance": result.grade.performance if result else None,
         "reason": scores.unavailable_reason,
+        "third_party": scores.third_party,
+        "third_party_providers": list(scores.providers),
     }
 
 

@@ -27,9 +27,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.documents.common import DocumentScope, change_notes, grade_rows, scores_for_scope, unavailable_text
+from reports.aggregates import Figure
+from reports.documents.common import DocumentScope, change_notes, figure_for_scope, grade_rows, unavailable_text
 from reports.periods import Period
-from reports.selectors import Scores, questionnaire_changes, responses_in_period
+from reports.selectors import Scores, questionnaire_changes, responses_in_period, third_party_mark
 from surveys.models import Element, Response
 
 CHUNK = 2000
@@ -64,8 +65,25 @@ def _formula(sheet, text: str, number_format: str | None = None):
     return cell
 
 
-def _responses(scope: DocumentScope, period: Period, questionnaire_id: int):
-    return responses_in_period(unit_ids=scope.unit_ids, period=period).filter(questionnaire_id=questionnaire_id)
+def _responses(scope: DocumentScope, period: Period, questionnaire_id: int, figure: Figure):
+    """The captured responses behind a group: without those a third-party result replaced."""
+    responses = responses_in_period(unit_ids=scope.unit_ids, period=period).filter(questionnaire_id=questionnaire_id)
+    for replaced in figure.replaced:
+        responses = responses.exclude(pk__in=responses_in_period(unit_ids=[replaced.unit_id], period=replaced.period)
+                                      .values("pk"))
+    return responses
+
+
+def _third_party_part(figure: Figure, scores: Scores) -> dict | None:
+    """The third-party results inside a group: providers, respondents, and per element the sum and answers."""
+    parts = [used.scores for used in figure.used if used.scores.questionnaire.id == scores.questionnaire.id]
+    if not parts:
+        return None
+    totals = [part.totals for part in parts]
+    return {"mark": third_party_mark(provider for part in parts for provider in part.providers),
+            "respondents": sum(part.respondents for part in parts),
+            "sums": [sum(found[index].sum for found in totals) for index in range(len(scores.elements))],
+            "answers": [sum(found[index].count for found in totals) for index in range(len(scores.elements))]}
 
 
 def _pivoted(elements: list[Element]) -> dict:
@@ -78,7 +96,8 @@ def processing_table_write(*, scope: DocumentScope, period: Period, out: BinaryI
     """Write the Tabel Pengolahan Data workbook of the scope and period to `out`: every respondent, one data sheet
     and one check sheet per questionnaire answered in the period (in the order they were first answered)."""
     workbook = Workbook(write_only=True)
-    groups = scores_for_scope(scope, period)
+    figure = figure_for_scope(scope, period)
+    groups = figure.groups
     notes = change_notes(questionnaire_changes(unit_ids=scope.unit_ids, period=period),
                          with_unit=scope.kind == "agency")
     respondents = sum(scores.respondents for scores in groups)
@@ -93,16 +112,18 @@ def processing_table_write(*, scope: DocumentScope, period: Period, out: BinaryI
         suffix = f" ({number})" if several else ""
         data_title = f"{DATA_SHEET}{suffix}"
         sheet = workbook.create_sheet(data_title)
-        first_row, last_row = _write_data_sheet(sheet, scope, period, scores,
-                                                _title_rows(sheet, scope, period, scores, notes, respondents))
+        third_party = _third_party_part(figure, scores)
+        first_row, last_row, extra_row = _write_data_sheet(
+            sheet, scope, period, scores, _title_rows(sheet, scope, period, scores, notes, respondents, third_party),
+            figure, third_party)
         check = workbook.create_sheet(f"{CHECK_SHEET}{suffix}")
-        values = _write_check_sheet(check, data_title, scores, first_row, last_row)
+        values = _write_check_sheet(check, data_title, scores, first_row, last_row, extra_row)
         cached[f"xl/worksheets/sheet{len(workbook.worksheets)}.xml"] = values
     _save_with_cached_values(workbook, out, cached)
 
 
 def _title_rows(sheet, scope: DocumentScope, period: Period, scores: Scores | None, notes: list[str],
-                respondents: int) -> list[list]:
+                respondents: int, third_party: dict | None = None) -> list[list]:
     rows = [
         ["PENGOLAHAN DATA SURVEI KEPUASAN MASYARAKAT PER RESPONDEN DAN PER UNSUR PELAYANAN"],
         ["Unit Pelayanan", f": {scope.name}"],
@@ -114,14 +135,20 @@ def _title_rows(sheet, scope: DocumentScope, period: Period, scores: Scores | No
         rows.append(["Kuesioner", f": {questionnaire.title} (versi {questionnaire.version}), sesuai "
                                   f"{questionnaire.legal_basis}"])
         rows.append(["Responden", f": {scores.respondents} dari {respondents} responden pada periode ini"])
+    if third_party:
+        rows.append(["Pihak ketiga", f": termasuk {third_party['mark']}, {third_party['respondents']} responden "
+                                     "tanpa data per responden; jumlah nilai dan banyaknya jawabannya per unsur "
+                                     "dicetak di bawah baris responden dan ikut dijumlahkan."])
     rows += [[note] for note in notes]
     rows.append([])
     return [[sheet_cell(sheet, value, bold=index == 0) for value in row] for index, row in enumerate(rows)]
 
 
-def _write_data_sheet(sheet, scope: DocumentScope, period: Period, scores: Scores,
-                      title_rows: list[list]) -> tuple[int, int]:
-    """The respondents' rows and the engine's totals; returns the first and last respondent row numbers."""
+def _write_data_sheet(sheet, scope: DocumentScope, period: Period, scores: Scores, title_rows: list[list],
+                      figure: Figure, third_party: dict | None) -> tuple[int, int, int | None]:
+    """The respondents' rows, the third-party results' sums and answers (when the group holds any) and the
+    engine's totals; returns the first and last respondent row numbers and the third-party sums' row (its answers
+    are on the next row), None without one."""
     elements = scores.elements
     sheet.column_dimensions["A"].width = 34
     for position in range(2, len(elements) + 2):
@@ -132,12 +159,18 @@ def _write_data_sheet(sheet, scope: DocumentScope, period: Period, scores: Score
                  + [sheet_cell(sheet, element.code, bold=True, fill=HEADER_FILL) for element in elements])
     header_row = len(title_rows) + 1
     pivot = _pivoted(elements)
-    rows = (_responses(scope, period, scores.questionnaire.id).order_by("answered_at", "id")
+    rows = (_responses(scope, period, scores.questionnaire.id, figure).order_by("answered_at", "id")
             .annotate(**pivot).values_list(*pivot))
     written = 0
     for written, values in enumerate(rows.iterator(chunk_size=CHUNK), 1):
         sheet.append([written, *values])
     first_row, last_row = header_row + 1, header_row + written
+    extra_row = None
+    if third_party:
+        sheet.append([sheet_cell(sheet, f"Σ Nilai, {third_party['mark']}", bold=True), *third_party["sums"]])
+        sheet.append([sheet_cell(sheet, f"Jumlah jawaban, {third_party['mark']}", bold=True),
+                      *third_party["answers"]])
+        extra_row = last_row + 1
 
     result = scores.result
     by_id = scores.element_scores
@@ -177,7 +210,7 @@ def _write_data_sheet(sheet, scope: DocumentScope, period: Period, scores: Score
     for band in grade_rows(scores.questionnaire.rules):
         sheet.append([sheet_cell(sheet, band["range"]), sheet_cell(sheet, band["letter"]),
                       sheet_cell(sheet, band["performance"])])
-    return first_row, last_row
+    return first_row, last_row, extra_row
 
 
 def _grade_formula(cell: str, regulation, field: str) -> str:
@@ -193,7 +226,8 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _write_check_sheet(sheet, data_title: str, scores: Scores, first_row: int, last_row: int) -> dict[str, object]:
+def _write_check_sheet(sheet, data_title: str, scores: Scores, first_row: int, last_row: int,
+                       extra_row: int | None = None) -> dict[str, object]:
     """The totals again as formulas over the data sheet: SUM, COUNT, a division and the exact weight 1/n, guarded
     so that an element nobody answered gives "–" and an IKM that cannot be computed says so, never #DIV/0!.
     Returns each formula cell's value as the engine computed it (the cached value a reader sees before
@@ -205,7 +239,7 @@ def _write_check_sheet(sheet, data_title: str, scores: Scores, first_row: int, l
     sheet.append([sheet_cell(sheet, f"Pemeriksaan dengan rumus atas lembar '{data_title}'", bold=True)])
     sheet.append([sheet_cell(sheet, "Unsur", bold=True)]
                  + [sheet_cell(sheet, element.code, bold=True) for element in elements])
-    if last_row < first_row:
+    if last_row < first_row and extra_row is None:
         sheet.append([sheet_cell(sheet, "Belum ada responden.")])
         return {}
     columns = [get_column_letter(position) for position in range(2, n + 2)]
@@ -218,10 +252,16 @@ def _write_check_sheet(sheet, data_title: str, scores: Scores, first_row: int, l
     # The reason in the engine's own words, its element codes filled in by the formula.
     before, after = _("%(codes)s belum ada jawaban").split("%(codes)s")
     codes = "&".join(f'IF({c}4=0,", {element.code}","")' for c, element in zip(columns, elements))
+    def summed(function: str, column: str, offset: int) -> str:
+        # The respondents' rows, plus the third-party results' sums (offset 0) or answers (offset 1) row.
+        parts = [f"{function}({quoted}!{column}{first_row}:{column}{last_row})"] if last_row >= first_row else []
+        if extra_row is not None:
+            parts.append(f"{quoted}!{column}{extra_row + offset}")
+        return "=" + "+".join(parts)
+
     rows = [
-        ("Σ Nilai/Unsur", [(f"=SUM({quoted}!{c}{first_row}:{c}{last_row})", None, total.sum)
-                          for c, total in zip(columns, scores.totals)]),
-        ("Jumlah Kuesioner Terisi/Unsur", [(f"=COUNT({quoted}!{c}{first_row}:{c}{last_row})", None, total.count)
+        ("Σ Nilai/Unsur", [(summed("SUM", c, 0), None, total.sum) for c, total in zip(columns, scores.totals)]),
+        ("Jumlah Kuesioner Terisi/Unsur", [(summed("COUNT", c, 1), None, total.count)
                                            for c, total in zip(columns, scores.totals)]),
         ("NRR/Unsur", [(f'=IF({c}4=0,"–",{c}3/{c}4)', "0.000", float(score.nrr) if score else "–")
                        for c, score in zip(columns, answered)]),
