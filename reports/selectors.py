@@ -31,8 +31,9 @@ from surveys.tallies import PROFILE_QUESTIONS, age_band_expression, month_of
 
 
 def third_party_mark(providers: Iterable[str]) -> str:
-    """The words that mark a figure holding a third-party survey's result, with its providers."""
-    names = ", ".join(dict.fromkeys(providers))
+    """The words that mark a figure holding a third-party survey's result, with its providers (in alphabetical
+    order, so that every output of the same figure reads the same)."""
+    names = ", ".join(sorted(set(providers)))
     label = _("hasil survei pihak ketiga")
     return f"{label} ({names})" if names else label
 

@@ -214,7 +214,7 @@ def test_agency_and_region_pool_the_union_of_the_counts(pooled):
     assert region.result == region_expected and region.respondents == 3 + 40 + 25
     assert figures[world.other_unit.id].result == compute_ikm(expected_totals([("sums", SUMS)]), rules)
     assert (figures[world.unit.id].third_party, figures[world.sub_unit.id].third_party) == (False, True)
-    assert region.third_party_label == f"{MARK} (PT Survei Nusantara, CV Data Rakyat)"
+    assert region.third_party_label == f"{MARK} (CV Data Rakyat, PT Survei Nusantara)"
 
     page = client_for(world.region_admin).get(reverse("reports:region_dashboard", args=[world.region.code]),
                                               {"period": "2026-Q2"}).content.decode()
@@ -306,3 +306,121 @@ def test_figures_take_a_fixed_number_of_queries(pooled, django_assert_max_num_qu
     unit_ids = list(world.region.agencies.values_list("units__id", flat=True))
     with django_assert_max_num_queries(8):
         unit_figures(unit_ids=[unit_id for unit_id in unit_ids if unit_id], period=Period.year_of(2026))
+
+
+# The mark on every output --------------------------------------------------------------------------------------
+
+def body(response) -> bytes:
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def pdf_words(response) -> str:
+    return " ".join(pdf_text(body(response))[0].split())
+
+
+def workbook_text(data: bytes) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return " ".join(str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                    for value in row if value is not None)
+
+
+SUB_MARK = f"{MARK} (PT Survei Nusantara)"
+
+
+def test_the_dashboards_mark_the_figures(pooled):
+    world = pooled
+    unit = client_for(world.agency_admin).get(reverse("reports:unit_dashboard", args=[world.sub_unit.code]),
+                                              {"period": "2026-Q2"}).content.decode()
+    assert SUB_MARK in by_testid(unit, "third-party") and SUB_MARK in by_testid(unit, "group-third-party")
+    captured_only = client_for(world.agency_admin).get(reverse("reports:unit_dashboard", args=[world.unit.code]),
+                                                       {"period": "2026-Q2"}).content.decode()
+    assert MARK not in captured_only
+    agency = client_for(world.agency_admin).get(reverse("reports:agency_dashboard", args=[world.agency.code]),
+                                                {"period": "2026-Q2"}).content.decode()
+    assert SUB_MARK in by_testid(agency, "third-party")
+    assert by_testid(agency, "row-third-party", all=True) == [SUB_MARK, SUB_MARK]  # the sub-agency and its unit
+    region = client_for(world.region_admin).get(reverse("reports:region_dashboard", args=[world.region.code]),
+                                                {"period": "2026-Q2"}).content.decode()
+    assert f"{MARK} (CV Data Rakyat, PT Survei Nusantara)" in by_testid(region, "third-party")
+    rows = by_testid(region, "row-third-party", all=True)
+    assert f"{MARK} (CV Data Rakyat)" in rows and SUB_MARK in rows
+
+
+def test_the_laporan_and_evaluation_pdfs_mark_the_figures(pooled):
+    world = pooled
+    client = client_for(world.agency_admin)
+    unit = pdf_words(client.get(reverse("documents:unit-laporan", args=[world.sub_unit.code]), {"period": "2026-Q2"}))
+    assert SUB_MARK in unit
+    agency = pdf_words(client.get(reverse("documents:agency-laporan", args=[world.agency.code]),
+                                  {"period": "2026-Q2"}))
+    assert f"Loket Kelurahan ({SUB_MARK})" in agency
+    captured = pdf_words(client.get(reverse("documents:unit-laporan", args=[world.unit.code]), {"period": "2026-Q2"}))
+    assert MARK not in captured
+    evaluation = pdf_words(client.get(reverse("documents:unit-evaluation", args=[world.sub_unit.code]),
+                                      {"period": "2026-Q2"}))
+    assert SUB_MARK in evaluation
+
+
+def test_the_recap_pdf_and_excel_mark_the_figures(pooled):
+    world = pooled
+    client = client_for(world.region_admin)
+    url = reverse("documents:region-recap", kwargs={"region_code": world.region.code})
+    found = {}
+    for kind in ("xlsx", "pdf"):
+        client.post(url, {"period": "2026-Q2", "format": kind})
+        from reports.models import GeneratedDocument
+        document = GeneratedDocument.objects.order_by("-created_at").first()
+        found[kind] = client.get(reverse("documents:document-download", kwargs={"document_id": document.id}))
+    sheet = openpyxl.load_workbook(io.BytesIO(body(found["xlsx"])))["Rekap"]
+    names = [row[1] for row in sheet.iter_rows(values_only=True) if row and len(row) > 1 and row[1]]
+    assert f"    Loket Kelurahan · {SUB_MARK}" in names
+    assert f"    Loket Dinas · {MARK} (CV Data Rakyat)" in names
+    assert any(name.startswith("IKM Kota Uji (gabungan unsur") and MARK in name for name in names)
+    assert "Loket Kecamatan" in [name.strip() for name in names]  # captured responses only: no mark
+    text_pdf = pdf_words(found["pdf"])
+    assert SUB_MARK in text_pdf and f"{MARK} (CV Data Rakyat)" in text_pdf
+
+
+def test_the_tabel_workbook_marks_the_result_and_its_check_sheet_adds_it_up(pooled, tmp_path):
+    from reports.documents.workbooks import CHECK_SHEET
+    from tests.documents_helpers import recalculate
+
+    world = pooled
+    response = client_for(world.agency_admin).get(
+        reverse("documents:agency-processing-table", args=[world.agency.code]), {"period": "2026-Q2"})
+    data = body(response)
+    assert SUB_MARK in workbook_text(data)
+    values = recalculate(data, tmp_path)
+    expected = compute_ikm(expected_totals([("rows", CAPTURED), ("counts", COUNTS)]), world.unit.questionnaire.rules)
+    assert values[(CHECK_SHEET.upper(), "B9")] == float(expected.ikm_converted)
+    totals = expected_totals([("rows", CAPTURED), ("counts", COUNTS)])
+    assert [values[(CHECK_SHEET.upper(), f"{column}3")] for column in "BCDEFGHIJ"] == [total.sum for total in totals]
+    assert [values[(CHECK_SHEET.upper(), f"{column}4")] for column in "BCDEFGHIJ"] == [total.count for total in totals]
+
+
+def test_the_published_figures_mark_the_result(pooled):
+    from reports.documents.publication import publication_publish
+
+    world = pooled
+    publication = publication_publish(region=world.region, period=Q2, user=world.region_admin)
+    units = {row["code"]: row for row in publication.snapshot["units"]}
+    assert [group["third_party"] for group in units[world.sub_unit.code]["groups"]] == [True]
+    assert [group["third_party"] for group in units[world.unit.code]["groups"]] == [False]
+    assert all(group["third_party"] for group in publication.snapshot["region"]["groups"])
+    public = client_for(None)
+    page = public.get(reverse("public:region-period", args=[world.region.code, "2026-Q2"])).content.decode()
+    assert sorted(by_testid(page, "third-party", all=True)) == [f"{MARK} (CV Data Rakyat)", SUB_MARK]
+    notice = public.get(reverse("public:notice", args=[world.region.code, "2026-Q2", world.sub_unit.code]))
+    assert SUB_MARK in text(notice.content.decode())
+    notice_pdf = pdf_words(public.get(reverse("public:notice-pdf",
+                                              args=[world.region.code, "2026-Q2", world.sub_unit.code])))
+    assert SUB_MARK in notice_pdf
+
+
+def test_a_period_with_only_a_third_party_result_can_be_published(world):
+    from reports.documents.publication import publishable_periods
+
+    enter(client_for(world.agency_admin), world.sub_unit, respondents=40, counts=COUNTS)
+    periods = publishable_periods(region=world.region)
+    assert Q2 in periods and Period.year_of(2026) not in periods or Period.year_of(2026).end < periods[0].end
