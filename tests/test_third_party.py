@@ -424,3 +424,23 @@ def test_a_period_with_only_a_third_party_result_can_be_published(world):
     enter(client_for(world.agency_admin), world.sub_unit, respondents=40, counts=COUNTS)
     periods = publishable_periods(region=world.region)
     assert Q2 in periods and Period.year_of(2026) not in periods or Period.year_of(2026).end < periods[0].end
+
+
+def test_the_tabel_leaves_out_the_responses_a_result_replaces(pooled, tmp_path):
+    from reports.documents.workbooks import CHECK_SHEET, DATA_SHEET
+    from tests.documents_helpers import recalculate
+
+    world = pooled
+    admin = client_for(world.agency_admin)
+    enter(admin, world.unit, respondents=40, counts=COUNTS, provider="PT Lain")
+    result = ThirdPartyResult.objects.get(unit=world.unit)
+    admin.post(reverse("reports:third_party_decide", args=[world.unit.code, result.id]), {"choice": "third_party_only"})
+    data = body(admin.get(reverse("documents:unit-processing-table", args=[world.unit.code]), {"period": "2026-Q2"}))
+    sheet = openpyxl.load_workbook(io.BytesIO(data))[DATA_SHEET]
+    numbered = [row for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)]
+    assert numbered == []  # the three captured respondents of Q2 are replaced
+    values = recalculate(data, tmp_path)
+    totals = expected_totals([("counts", COUNTS)])
+    assert [values[(CHECK_SHEET.upper(), f"{column}3")] for column in "BCDEFGHIJ"] == [total.sum for total in totals]
+    expected = compute_ikm(totals, world.unit.questionnaire.rules)
+    assert values[(CHECK_SHEET.upper(), "B9")] == float(expected.ikm_converted)
