@@ -45,6 +45,7 @@ from reports.selectors import (
     scores_interval, suggestions_search,
 )
 from reports.services import follow_up_plan_create, follow_up_plan_update
+from reports.third_party import third_party_periods
 from surveys.models import Channel, Response
 from surveys.services import suggestion_tags_correct
 from surveys.themes import THEMES, Tone
@@ -276,8 +277,18 @@ def _trend(scope: Scope, filters: Filters, questionnaire) -> dict | None:
     if questionnaire is None:
         return None
     quarters = Period.containing(filters.period.end).previous_ones(TREND_QUARTERS)
+    narrowing = {"service_id": filters.service_id, "channel": filters.channel or None}
     found = scores_by_quarter(unit_ids=scope.unit_ids, quarters=quarters, questionnaire_id=questionnaire.id,
-                              service_id=filters.service_id, channel=filters.channel or None)
+                              **narrowing)
+    # A quarter holding a third-party result is read again from the one figure definition, which pools it.
+    span = Period.custom(quarters[0].start, quarters[-1].end)
+    held = third_party_periods(unit_ids=scope.unit_ids, period=span) if not any(narrowing.values()) else set()
+    for quarter in quarters:
+        if any(quarter.start <= period.start and period.end <= quarter.end for period in held):
+            pooled = figure_pool(unit_figures(unit_ids=scope.unit_ids, period=quarter).values())
+            found[quarter] = next((scores for scores in pooled.groups
+                                   if scores.questionnaire.id == questionnaire.id), None)
+    found = {quarter: scores for quarter, scores in found.items() if scores is not None}
     points = []
     for quarter in quarters:
         result = found[quarter].result if quarter in found else None

@@ -444,3 +444,12 @@ def test_the_tabel_leaves_out_the_responses_a_result_replaces(pooled, tmp_path):
     assert [values[(CHECK_SHEET.upper(), f"{column}3")] for column in "BCDEFGHIJ"] == [total.sum for total in totals]
     expected = compute_ikm(totals, world.unit.questionnaire.rules)
     assert values[(CHECK_SHEET.upper(), "B9")] == float(expected.ikm_converted)
+
+
+def test_the_dashboard_trend_holds_the_result_of_its_quarter(pooled):
+    world = pooled
+    page = client_for(world.agency_admin).get(reverse("reports:unit_dashboard", args=[world.sub_unit.code]),
+                                              {"period": "2026-Q3"}).content.decode()
+    trend = page[page.index('id="trend-title"'):page.index('id="daily-title"')]
+    engine = compute_ikm(expected_totals([("counts", COUNTS)]), world.sub_unit.questionnaire.rules)
+    assert shown(engine.ikm_converted) in trend
