@@ -27,7 +27,8 @@ def recap_document_data(*, region: Region, year: int) -> dict:
         compare = [{"name": row.summary.unit.name, "agency": row.summary.unit.agency.name,
                     "compliance": number(row.standing.compliance, 2),
                     "ikm": number(row.standing.ikm, 2) if row.standing.ikm is not None else "–",
-                    "letter": row.letter or "–", "quadrant": row.quadrant_label} for row in rows]
+                    "letter": row.letter or "–", "quadrant": row.quadrant_label, "third_party": row.third_party}
+                   for row in rows]
     return {
         "title": TITLE, "region": region, "year": year, "recap": recap, "rows": rows, "compare": compare,
         "chart": chart, "short_status": SHORT_STATUS,
@@ -79,7 +80,8 @@ def recap_xlsx_write(*, region: Region, year: int, out: BinaryIO) -> None:
     compare.append([sheet_cell(compare, header, bold=True, fill=HEADER_FILL) for header in
                     ("No", "Unit Layanan", "Kepatuhan (%)", "IKM Konversi", "Mutu", "Kelompok")])
     for position, (row, shown) in enumerate(zip(data["rows"], data["compare"], strict=True), 1):
-        compare.append([position, sheet_cell(compare, row.summary.unit.name),
+        name = f"{row.summary.unit.name} ({row.third_party})" if row.third_party else row.summary.unit.name
+        compare.append([position, sheet_cell(compare, name),
                         sheet_cell(compare, float(row.standing.compliance), number_format="0.00"),
                         sheet_cell(compare, float(row.standing.ikm), number_format="0.00")
                         if row.standing.ikm is not None else None,

@@ -17,10 +17,11 @@ from agencies.models import Region, ServiceUnit
 from agencies.selectors import administered_regions
 from monev import compliance
 from monev.models import Assessment, ChecklistItem, Evidence, Status
+from reports.aggregates import unit_figures
 from reports.ikm import Regulation
 from reports.models import QUARTERS, Publication
 from reports.periods import Period
-from reports.selectors import Sample, respondents_by_unit, samples_by_unit, scores_by_unit
+from reports.selectors import Sample, respondents_by_unit, samples_by_unit
 
 Kind = ChecklistItem.Kind
 STATUS_LABELS = dict(Status.choices)
@@ -198,6 +199,7 @@ class Comparison:
     standing: compliance.Standing
     letter: str | None
     regulation: Regulation | None
+    third_party: str = ""  # "hasil survei pihak ketiga (provider)" when the IKM holds such a result
 
     @property
     def quadrant_label(self) -> str:
@@ -215,19 +217,22 @@ QUADRANT_LABELS = {
 
 def monev_beside_ikm(recap: RegionRecap) -> list[Comparison]:
     """Each unit's compliance beside its converted IKM of the same year, weakest first."""
-    per_unit = scores_by_unit(unit_ids=[summary.unit.id for summary in recap.units], period=Period.year_of(recap.year))
+    figures = unit_figures(unit_ids=[summary.unit.id for summary in recap.units], period=Period.year_of(recap.year))
     results, standings = {}, []
     for summary in recap.units:
-        scores = per_unit.get(summary.unit.id)
+        # The questionnaire most respondents answered, as the unit's headline.
+        groups = figures[summary.unit.id].groups
+        scores = max(groups, key=lambda found: found.respondents) if groups else None
         result = scores.result if scores else None
-        results[summary.unit.id] = (summary, result, scores.questionnaire.rules if result else None)
+        results[summary.unit.id] = (summary, result, scores.questionnaire.rules if result else None,
+                                    scores.third_party_label if scores else "")
         standings.append(compliance.Standing(
             key=summary.unit.id, compliance=summary.compliance or Decimal(0),
             ikm=result.ikm_converted if result else None,
             ikm_weak=bool(result) and result.grade.letter in compliance.GRADES_BELOW_B))
     rows = []
     for standing in compliance.weakest_first(standings):
-        summary, result, regulation = results[standing.key]
+        summary, result, regulation, third_party = results[standing.key]
         rows.append(Comparison(summary=summary, standing=standing, letter=result.grade.letter if result else None,
-                               regulation=regulation))
+                               regulation=regulation, third_party=third_party))
     return rows

@@ -453,3 +453,14 @@ def test_the_dashboard_trend_holds_the_result_of_its_quarter(pooled):
     trend = page[page.index('id="trend-title"'):page.index('id="daily-title"')]
     engine = compute_ikm(expected_totals([("counts", COUNTS)]), world.sub_unit.questionnaire.rules)
     assert shown(engine.ikm_converted) in trend
+
+
+def test_the_monev_comparison_marks_an_ikm_holding_a_result(pooled):
+    world = pooled
+    client = client_for(world.region_admin)
+    page = client.get(f"/monev/daerah/{world.region.code}/monev-dan-ikm/", {"tahun": 2026}).content.decode()
+    assert sorted(by_testid(page, "third-party", all=True)) == [f"{MARK} (CV Data Rakyat)", SUB_MARK]
+    pdf = pdf_words(client.get(f"/monev/daerah/{world.region.code}/rekap-monev.pdf", {"tahun": 2026}))
+    assert f"Loket Kelurahan ({SUB_MARK})" in pdf
+    names = workbook_text(body(client.get(f"/monev/daerah/{world.region.code}/rekap-monev.xlsx", {"tahun": 2026})))
+    assert f"Loket Dinas ({MARK} (CV Data Rakyat))" in names
