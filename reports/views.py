@@ -41,7 +41,7 @@ from reports.aggregates import (
 from reports.selectors import (
     Scores, answers_of, assisted_share, follow_up_plans_of, follow_up_review, questionnaire_changes,
     respondent_profile_items, respondents_by_channel, respondents_by_day, respondents_by_service_named,
-    respondents_today, sample_for, scores_by_quarter, scores_by_unit, scores_change,
+    respondents_today, sample_for, scores_by_quarter, scores_change,
     scores_interval, suggestions_search,
 )
 from reports.services import follow_up_plan_create, follow_up_plan_update
@@ -513,7 +513,8 @@ def follow_up(request, unit_code: str):
         else:
             messages.success(request, _("Rencana tindak lanjut disimpan."))
             return redirect(f"{reverse('reports:follow_up', args=[unit.code])}?period={quarter.slug}")
-    scores = scores_by_unit(unit_ids=[unit.id], period=quarter).get(unit.id)
+    groups = unit_figures(unit_ids=[unit.id], period=quarter)[unit.id].groups
+    scores = max(groups, key=lambda found: found.respondents) if groups else None  # as the dashboard's headline
     group = _group_context(scores, title=_("Nilai per unsur (NRR × 25)") + f" · {unit.name}, {quarter.label}") \
         if scores else None
     plans = list(follow_up_plans_of(unit_ids=[unit.id], period=quarter))

@@ -464,3 +464,10 @@ def test_the_monev_comparison_marks_an_ikm_holding_a_result(pooled):
     assert f"Loket Kelurahan ({SUB_MARK})" in pdf
     names = workbook_text(body(client.get(f"/monev/daerah/{world.region.code}/rekap-monev.xlsx", {"tahun": 2026})))
     assert f"Loket Dinas ({MARK} (CV Data Rakyat))" in names
+
+
+def test_the_follow_up_page_reads_the_weakest_elements_of_the_result(pooled):
+    world = pooled
+    page = client_for(world.agency_admin).get(reverse("reports:follow_up", args=[world.sub_unit.code]),
+                                              {"period": "2026-Q2"}).content.decode()
+    assert by_testid(page, "third-party") == SUB_MARK
