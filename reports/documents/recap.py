@@ -196,8 +196,8 @@ def recap_xlsx_write(*, region: Region, period: Period, out: BinaryIO, progress:
         summary = group["summary"]
         has = summary["has_result"]
         third_party = f" · termasuk {summary['third_party']}" if summary["third_party"] else ""
-        sheet.append([None, sheet_cell(sheet, f"IKM {region.name} (gabungan unsur, {group['questionnaire'].title})"
-                                              f"{third_party}", bold=True), None, None, summary["respondent_count"], None,
+        title = f"IKM {region.name} (gabungan unsur, {group['questionnaire'].title}){third_party}"
+        sheet.append([None, sheet_cell(sheet, title, bold=True), None, None, summary["respondent_count"], None,
                       sheet_cell(sheet, float(summary["ikm_value"]), number_format="0.000") if has else None,
                       sheet_cell(sheet, float(summary["converted_value"]), number_format="0.00") if has else None,
                       sheet_cell(sheet, summary["letter"] if has else ""),
