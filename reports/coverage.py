@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, Region, Service, ServiceUnit, StaffRole
 from reports.aggregates import agency_tree
 from reports.documents.publication import publication_latest
+from reports.forms import FIRST_YEAR, LAST_YEAR
 from reports.models import CoverageReminder, Publication
 from reports.periods import Period
 from reports.selectors import Sample, respondents_by_service, respondents_by_unit, samples_by_unit
@@ -146,8 +147,9 @@ def coverage_period_read(text: str | None, *, today: date) -> tuple[Period, str 
         if period.kind not in KINDS:
             problem = _("Papan cakupan disusun per triwulan atau per tahun, bukan %(period)s.") % {
                 "period": period.label}
-        elif not 2000 <= period.year <= today.year:
-            problem = _("Periode harus di antara tahun %(first)s dan %(last)s.") % {"first": 2000, "last": today.year}
+        elif not FIRST_YEAR <= period.year <= LAST_YEAR:
+            problem = _("Periode harus di antara tahun %(first)s dan %(last)s.") % {"first": FIRST_YEAR,
+                                                                                     "last": LAST_YEAR}
         elif period.start > today:
             problem = _("%(period)s belum dimulai.") % {"period": period.label}
         else:
@@ -169,11 +171,12 @@ def coverage_filters_read(values: list[str]) -> tuple[tuple[str, ...], list[str]
     return tuple(chosen), problems
 
 
-def coverage_period_options(*, today: date) -> list[Period]:
-    """The quarters and years offered in the period menu, newest first."""
+def coverage_period_options(*, today: date, selected: Period) -> list[Period]:
+    """The quarters and years offered in the period menu, newest first; the selected one is always there."""
     quarters = Period.containing(today).previous_ones(QUARTERS_OFFERED)
     years = Period.containing(today, "year").previous_ones(YEARS_OFFERED)
-    return [*reversed(quarters), *reversed(years)]
+    offered = [*reversed(quarters), *reversed(years)]
+    return offered if selected in offered else [selected, *offered]
 
 
 def last_response_days(*, unit_ids, until: date) -> dict[int, date]:

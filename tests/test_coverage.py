@@ -127,6 +127,12 @@ def test_it_marks_the_units_held_by_the_periods_publication(world, board):
     assert by_testid(year, "coverage-publication") == "Hasil periode ini belum dipublikasikan."
 
 
+def test_an_older_period_stays_chosen_in_the_menu(world, board):
+    page = client_for(world.region_admin).get(region_url(world), {"period": "2021-Q1"}).content.decode()
+    assert '<option value="2021-Q1" selected>Triwulan I 2021</option>' in page
+    assert 'data-testid="coverage-problem"' not in page
+
+
 # Filters ----------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("chosen", "expected"), [
@@ -160,7 +166,8 @@ def test_an_unknown_filter_is_named_and_ignored(world, board):
 @pytest.mark.parametrize(("value", "message"), [
     ("kemarin", "Periode “kemarin” tidak dikenali"),
     ("2026-M05", "Papan cakupan disusun per triwulan atau per tahun, bukan Mei 2026."),
-    ("2099-Q1", "Periode harus di antara tahun 2000 dan"),
+    ("1999", "Periode harus di antara tahun 2000 dan 2100."),
+    ("2099-Q1", "Triwulan I 2099 belum dimulai."),
 ])
 def test_an_unusable_period_is_explained_and_the_current_quarter_shown(world, board, value, message):
     response = client_for(world.region_admin).get(region_url(world), {"period": value})
