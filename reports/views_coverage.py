@@ -73,7 +73,8 @@ def coverage(request, **codes):
     query = urlencode([("period", period.slug), *(("saring", name) for name in filters)])
     return render(request, "reports/coverage.html", {
         "board": board, "lines": board.shown(), "counts": board.counts, "period": period,
-        "problems": ([problem] if problem else []) + problems, "periods": coverage_period_options(today=today, selected=period),
+        "problems": ([problem] if problem else []) + problems,
+        "periods": coverage_period_options(today=today, selected=period),
         "filters": [(name, coverage_filter_label(name), name in filters) for name in FILTERS],
         "urls": urls, "xlsx_url": f"{urls['xlsx']}?{query}", "scope": _nav_scope(region, agency),
         "page_kind": "coverage",
