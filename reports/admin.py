@@ -7,7 +7,7 @@ from agencies.admin import ViewOnlyAdmin
 from reports.documents.publication import (
     publication_period, publication_publish, publication_withdraw, publishable_check,
 )
-from reports.models import FollowUpPlan, GeneratedDocument, Publication
+from reports.models import CoverageReminder, FollowUpPlan, GeneratedDocument, Publication
 from reports.periods import Period
 
 
@@ -88,3 +88,18 @@ class GeneratedDocumentAdmin(ViewOnlyAdmin):
     @admin.display(description=_("cakupan"))
     def scope(self, document):
         return document.region or document.agency or document.unit
+
+
+@admin.register(CoverageReminder)
+class CoverageReminderAdmin(ViewOnlyAdmin):
+    """Reminders are sent from the coverage board; here they are only read."""
+
+    list_display = ["sent_at", "region", "agency", "period", "sent_by", "sent_to"]
+    list_filter = ["region", "period"]
+    list_select_related = ["region", "agency", "sent_by"]
+    date_hierarchy = "sent_at"
+    search_fields = ["agency__name", "agency__code", "period"]
+
+    @admin.display(description=_("penerima"))
+    def sent_to(self, reminder):
+        return reminder.recipients_shown

@@ -235,3 +235,34 @@ class ThirdPartyElement(models.Model):
     def counts(self) -> list[int] | None:
         values = [self.count_1, self.count_2, self.count_3, self.count_4]
         return None if any(value is None for value in values) else values
+
+
+class CoverageReminder(models.Model):
+    """A reminder e-mailed from the coverage board to an agency's admins about its units short of data in a
+    period (reports.coverage): kept so the board shows who chased whom, when, and about which units."""
+
+    region = models.ForeignKey("agencies.Region", verbose_name=_("pemerintah daerah"), on_delete=models.CASCADE,
+                               related_name="+")
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("perangkat daerah"), on_delete=models.CASCADE,
+                               related_name="coverage_reminders")
+    period = models.CharField(_("periode"), max_length=30, help_text=_("Misalnya 2026-Q3 atau 2026."))
+    sent_at = models.DateTimeField(_("dikirim"), auto_now_add=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("dikirim oleh"))
+    recipients = models.JSONField(_("penerima"), default=list,
+                                  help_text=_("Nama dan alamat e-mail admin perangkat daerah yang dikirimi."))
+    units = models.JSONField(_("unit"), default=list,
+                             help_text=_("Kode, nama, responden dan sampel minimal setiap unit yang kurang data."))
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("pengingat cakupan survei")
+        verbose_name_plural = _("pengingat cakupan survei")
+        indexes = [models.Index(fields=["region", "period"], name="coverage_reminder_period")]
+
+    def __str__(self):
+        return f"{self.agency} · {self.period} · {self.sent_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def recipients_shown(self) -> str:
+        return ", ".join(f"{person['name']} <{person['email']}>" for person in self.recipients)

@@ -1,20 +1,29 @@
-"""Writes of the reports app: follow-up plans (Rencana Tindak Lanjut), third-party survey results, and the task
-workers' heartbeats."""
+"""Writes of the reports app: follow-up plans (Rencana Tindak Lanjut), coverage reminders, third-party survey
+results, and the task workers' heartbeats."""
 
+import smtplib
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from agencies.audit import audit_record
+from agencies.models import Agency, AuditEvent
 from monev.evidence import PDF
 from monev.services import evidence_check
-from reports.models import FollowUpPlan, ThirdPartyElement, ThirdPartyResult, WorkerHeartbeat
+from reports.coverage import Board, reminder_recipients
+from reports.models import CoverageReminder, FollowUpPlan, ThirdPartyElement, ThirdPartyResult, WorkerHeartbeat
 from reports.periods import Period
 from reports.third_party import RESULT_KINDS, ElementEntry
 
@@ -113,3 +122,57 @@ def third_party_mixing_decide(*, result: ThirdPartyResult, choice: str, by) -> T
     result.mixing, result.mixing_by, result.mixing_at = choice, by, timezone.now()
     result.save(update_fields=["mixing", "mixing_by", "mixing_at"])
     return result
+
+
+@dataclass
+class RemindersSent:
+    """What the reminder action did: the reminders sent, and the agencies short of data that got none."""
+
+    sent: list[CoverageReminder] = field(default_factory=list)
+    without_email: list[tuple[Agency, list[str]]] = field(default_factory=list)  # admins skipped, by username
+    without_admin: list[Agency] = field(default_factory=list)
+    failed: list[Agency] = field(default_factory=list)  # the mail server refused
+
+
+def coverage_reminders_send(*, board: Board, by, base_url: str | None = None) -> RemindersSent:
+    """One e-mail per agency of the board with units short of data (no respondents, or fewer than their minimum)
+    to that agency's admins, listing those units; each one sent is stored and audited. An admin without an
+    e-mail address is skipped and reported."""
+    base_url = (base_url or settings.SKM_BASE_URL).rstrip("/")
+    short = [line for line in board.lines if line.units_short]
+    admins = reminder_recipients(line.agency.id for line in short)
+    outcome = RemindersSent()
+    for line in short:
+        users = admins.get(line.agency.id, [])
+        reachable = [user for user in users if user.email]
+        if len(reachable) < len(users):
+            outcome.without_email.append((line.agency, [user.username for user in users if not user.email]))
+        if not users:
+            outcome.without_admin.append(line.agency)
+        if not reachable:
+            continue
+        recipients = [{"name": user.get_full_name() or user.username, "email": user.email} for user in reachable]
+        units = [{"code": unit.unit.code, "name": unit.unit.name, "respondents": unit.sample.respondents,
+                  "required": unit.sample.required} for unit in line.units_short]
+        with translation.override(settings.LANGUAGE_CODE):  # the mail is Indonesian, whatever the sender reads
+            subject = _("Pengingat SKM %(period)s: %(n)s unit %(agency)s kurang data") % {
+                "period": board.period.label, "n": len(units), "agency": line.agency.name}
+            body = render_to_string("reports/coverage_reminder_email.txt", {
+                "agency": line.agency, "region": board.region, "period": board.period, "units": units, "by": by,
+                "url": base_url + reverse("reports:agency_coverage", args=[line.agency.code])
+                + f"?period={board.period.slug}"})
+        try:
+            with transaction.atomic():
+                reminder = CoverageReminder.objects.create(
+                    region=board.region, agency=line.agency, period=board.period.slug, recipients=recipients,
+                    units=units, sent_by=by if getattr(by, "is_authenticated", False) else None)
+                audit_record(actor=by, action=AuditEvent.Action.COVERAGE_REMINDED, target=line.agency,
+                             region=board.region, period=board.period.slug,
+                             recipients=", ".join(user.email for user in reachable),
+                             units=", ".join(unit["code"] for unit in units))
+                send_mail(subject, body, None, [user.email for user in reachable])
+        except (smtplib.SMTPException, OSError):
+            outcome.failed.append(line.agency)  # nothing stored: the reminder was not sent
+        else:
+            outcome.sent.append(reminder)
+    return outcome

@@ -1,14 +1,21 @@
 from django.urls import path
 
-from reports import views, views_third_party
+from reports import views, views_coverage, views_third_party
 
 app_name = "reports"
 
 urlpatterns = [
     path("daerah/<slug:region_code>/", views.region_dashboard, name="region_dashboard"),
     path("daerah/<slug:region_code>/saran/", views.region_suggestions, name="region_suggestions"),
+    path("daerah/<slug:region_code>/cakupan/", views_coverage.coverage, name="region_coverage"),
+    path("daerah/<slug:region_code>/cakupan/xlsx/", views_coverage.coverage_xlsx, name="region_coverage_xlsx"),
+    path("daerah/<slug:region_code>/cakupan/pengingat/", views_coverage.coverage_remind,
+         name="region_coverage_remind"),
     path("opd/<slug:agency_code>/", views.agency_dashboard, name="agency_dashboard"),
     path("opd/<slug:agency_code>/saran/", views.agency_suggestions, name="agency_suggestions"),
+    path("opd/<slug:agency_code>/cakupan/", views_coverage.coverage, name="agency_coverage"),
+    path("opd/<slug:agency_code>/cakupan/xlsx/", views_coverage.coverage_xlsx, name="agency_coverage_xlsx"),
+    path("opd/<slug:agency_code>/cakupan/pengingat/", views_coverage.coverage_remind, name="agency_coverage_remind"),
     path("unit/<slug:unit_code>/", views.unit_dashboard, name="unit_dashboard"),
     path("unit/<slug:unit_code>/saran/", views.unit_suggestions, name="unit_suggestions"),
     path("peringatan/", views.alert_settings, name="alert_settings"),
