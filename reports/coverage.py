@@ -16,12 +16,12 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Region, Service, ServiceUnit, StaffRole
-from reports.aggregates import agency_tree
+from reports.aggregates import agency_tree, unit_figures
 from reports.documents.publication import publication_latest
 from reports.forms import FIRST_YEAR, LAST_YEAR
 from reports.models import CoverageReminder, Publication
 from reports.periods import Period
-from reports.selectors import Sample, respondents_by_service, respondents_by_unit, samples_by_unit
+from reports.selectors import Sample, respondents_by_service, samples_by_unit
 from surveys.models import ResponseTally
 
 # The board's filters as they appear in the query string (?saring=belum-survei&saring=sampel-kurang).
@@ -201,8 +201,10 @@ def coverage_board(*, region: Region, period: Period, agency: Agency | None = No
     own = {found.id: [unit for unit in tree.own_units.get(found.id, []) if unit.is_active] for found, _depth in order}
     units = [unit for found, _depth in order for unit in own[found.id]]
     unit_ids = [unit.id for unit in units]
+    # The unit figures' respondents: a third-party result's respondents count as the unit's (docs/third-party.md).
+    figures = unit_figures(unit_ids=unit_ids, period=period)
     samples = samples_by_unit(unit_ids=unit_ids, period=period,
-                              respondents=respondents_by_unit(unit_ids=unit_ids, period=period))
+                              respondents={unit_id: figure.respondents for unit_id, figure in figures.items()})
     by_service = respondents_by_service(unit_ids=unit_ids, period=period)
     services: dict[int, list[ServiceLine]] = {}
     for service in Service.objects.filter(unit_id__in=unit_ids).order_by("name", "id"):

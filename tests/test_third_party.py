@@ -471,3 +471,13 @@ def test_the_follow_up_page_reads_the_weakest_elements_of_the_result(pooled):
     page = client_for(world.agency_admin).get(reverse("reports:follow_up", args=[world.sub_unit.code]),
                                               {"period": "2026-Q2"}).content.decode()
     assert by_testid(page, "third-party") == SUB_MARK
+
+
+def test_the_coverage_board_counts_a_unit_surveyed_by_a_third_party(pooled):
+    from reports.coverage import coverage_board
+
+    world = pooled
+    lines = {line.unit.code: line for line in coverage_board(region=world.region, period=Q2).units}
+    assert lines[world.sub_unit.code].surveyed and lines[world.sub_unit.code].sample.respondents == 40
+    assert lines[world.other_unit.code].sample.respondents == 25
+    assert lines[world.unit.code].sample.respondents == 3
