@@ -22,7 +22,7 @@ from campaigns.models import Campaign
 from campaigns.services import campaign_save
 from monev.models import Evidence
 from monev.services import checklist_ensure
-from reports.models import FollowUpPlan, GeneratedDocument
+from reports.models import FollowUpPlan, GeneratedDocument, ThirdPartyElement, ThirdPartyResult
 from surveys.models import Flag, FlagGroup, Kiosk, Response
 from tests.factories import local, make_user, submit
 
@@ -35,6 +35,9 @@ PUBLIC_PREFIXES = ("admin/", "i18n/", "accounts/", "kiosk/", "s/", "api/", "hasi
                    "denyut/layar/", "favicon.ico")
 # Namespaces whose pages change a unit's or agency's set-up: only agency and region admins manage.
 MANAGEMENT_NAMESPACES = {"agencies"}
+# Pages elsewhere that only those who manage a unit may open: entering its third-party survey results.
+MANAGEMENT_NAMES = {"reports:third_party_list", "reports:third_party_detail", "reports:third_party_decide",
+                    "reports:third_party_report"}
 SCOPE_KWARGS = ("unit_code", "agency_code", "region_code")
 USERS = ("operator", "agency_admin", "other_agency_admin", "region_admin", "stranger")
 
@@ -72,7 +75,8 @@ class StaffUrl:
 
     @property
     def level(self) -> str:
-        return "manage" if self.namespace in MANAGEMENT_NAMESPACES else "view"
+        managed = self.namespace in MANAGEMENT_NAMESPACES or f"{self.namespace}:{self.name}" in MANAGEMENT_NAMES
+        return "manage" if managed else "view"
 
 
 def staff_urls() -> list[StaffUrl]:
@@ -128,6 +132,17 @@ def _plan_in(target) -> int:
                                        due_quarter=3).pk
 
 
+def _third_party_in(target) -> int:
+    unit = _unit_in(target)
+    result = ThirdPartyResult(unit=unit, period="2026-Q2", start=local(2026, 4, 1).date(),
+                              end=local(2026, 6, 30).date(), questionnaire=unit.questionnaire, provider="PT Uji",
+                              method="wawancara", respondents=10, report_name="laporan.pdf")
+    result.report.save("laporan.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    ThirdPartyElement.objects.bulk_create(ThirdPartyElement(result=result, element=element, total=30, answers=10)
+                                          for element in unit.questionnaire.elements.all())
+    return result.pk
+
+
 def _kiosk_in(target) -> int:
     kiosk = Kiosk(unit=_unit_in(target), name="Tablet")
     kiosk.issue_token()
@@ -169,6 +184,7 @@ FILLERS = {
     "region_code": lambda target: target.code,
     "service_id": lambda target: _unit_in(target).services.first().pk,
     "plan_id": _plan_in,
+    "result_id": _third_party_in,
     "kiosk_id": _kiosk_in,
     "role_id": _role_in,
     "response_id": _response_in,
