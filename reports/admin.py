@@ -7,7 +7,7 @@ from agencies.admin import ViewOnlyAdmin
 from reports.documents.publication import (
     publication_period, publication_publish, publication_withdraw, publishable_check,
 )
-from reports.models import CoverageReminder, FollowUpPlan, GeneratedDocument, Publication
+from reports.models import CoverageReminder, FollowUpPlan, GeneratedDocument, Publication, ThirdPartyResult
 from reports.periods import Period
 
 
@@ -103,3 +103,14 @@ class CoverageReminderAdmin(ViewOnlyAdmin):
     @admin.display(description=_("penerima"))
     def sent_to(self, reminder):
         return reminder.recipients_shown
+
+
+@admin.register(ThirdPartyResult)
+class ThirdPartyResultAdmin(ViewOnlyAdmin):
+    """Third-party results are entered and decided on the unit's staff pages, where they are checked; here they
+    are only read."""
+
+    list_display = ["unit", "period", "provider", "respondents", "mixing", "entered_by", "entered_at"]
+    list_filter = ["mixing", "unit__agency__region"]
+    list_select_related = ["unit", "entered_by"]
+    search_fields = ["unit__name", "unit__code", "provider"]

@@ -222,6 +222,9 @@ class ThirdPartyResultForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.elements = elements
         self.fields["period"].choices = third_party_period_choices(today=today)
+        self.fields["period"].widget.attrs["class"] = "form-select"
+        for name in ("provider", "method", "respondents", "report"):
+            self.fields[name].widget.attrs["class"] = "form-control"
         for element in elements:
             for key in ("1", "2", "3", "4", "sum", "answers"):
                 self.fields[f"e{element.id}_{key}"] = forms.CharField(required=False, max_length=12,

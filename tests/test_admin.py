@@ -21,7 +21,9 @@ from monev.services import assessment_record, checklist_ensure, evidence_add
 from pulse.models import PulseAnswer
 from agencies.models import AuditEvent, Population, StaffRole
 from reports.documents.publication import published_period
-from reports.models import FollowUpPlan, GeneratedDocument, Publication
+from reports.models import CoverageReminder, FollowUpPlan, GeneratedDocument, Publication
+from reports.services import third_party_result_create
+from reports.third_party import third_party_entry_check
 from reports.periods import Period
 from surveys.kiosk import kiosk_authenticate, kiosk_create
 from surveys.services import suggestion_tags_correct
@@ -77,6 +79,14 @@ def data(admin_user):
                                day=date(2026, 8, 3))
     suggestion_tags_correct(Response.objects.get(suggestion__startswith="Antrean"), elements=["U3"], tone="keluhan",
                             by=admin_user)
+    CoverageReminder.objects.create(region=region, agency=unit.agency, period="2026-Q3", sent_by=admin_user,
+                                    recipients=[{"name": "Admin", "email": "admin@example.org"}], units=[])
+    elements = list(unit.questionnaire.elements.order_by("position"))
+    respondents, entries = third_party_entry_check(elements=elements, respondents="20", rows={
+        element.id: {"sum": "60", "answers": "20"} for element in elements})
+    third_party_result_create(unit=unit, period=Period.quarter(2026, 2), questionnaire=unit.questionnaire,
+                              provider="PT Survei", method="wawancara", respondents=respondents, entries=entries,
+                              report=SimpleUploadedFile("laporan.pdf", b"%PDF-1.4\n%%EOF\n"), by=admin_user)
     return unit
 
 
