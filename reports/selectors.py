@@ -264,17 +264,6 @@ def questionnaire_first_days(*, unit_ids, period: Period, service_id=None, chann
     return {(unit_id, questionnaire_id): first for unit_id, questionnaire_id, first in rows}
 
 
-def scores_in_order_of_use(*, unit_ids, period: Period, service_id=None, channel=None) -> list[Scores]:
-    """pooled_scores ordered by the day each questionnaire was first answered in the period: the questionnaire
-    a unit changed to comes after the one it replaced."""
-    read = {"unit_ids": list(unit_ids), "period": period, "service_id": service_id, "channel": channel}
-    first_by_questionnaire = {}
-    for (_unit_id, questionnaire_id), day in questionnaire_first_days(**read).items():
-        first_by_questionnaire[questionnaire_id] = min(day, first_by_questionnaire.get(questionnaire_id, day))
-    return sorted(pooled_scores(**read), key=lambda scores: (
-        first_by_questionnaire.get(scores.questionnaire.id, period.end), -scores.respondents))
-
-
 @dataclass(frozen=True)
 class QuestionnaireChange:
     """A unit that moved to another questionnaire within a period, on the local day of the first response to it."""
