@@ -164,14 +164,12 @@ def test_csv_and_json_agree_with_stable_columns(client, results):
 
 
 def test_the_json_validates_against_the_published_schema(client, results):
-    # a unit on two questionnaires in the period (two rows), one of 14 elements, and a hostile unit name
+    # a unit on two questionnaires in the period (two rows), one of 14 elements
     old = Questionnaire.objects.get(code="kepmenpan-25-2004")
     submit(results.unit, results.service, [3] * 9, answered_at=datetime(2026, 9, 1, 3, tzinfo=UTC))
     results.unit.questionnaire = old
     results.unit.save()
     submit(results.unit, results.service, [3] * 13 + [2], answered_at=datetime(2026, 9, 2, 3, tzinfo=UTC))
-    hostile = make_unit(results.other_agency, "loket-rumus", name='=HYPERLINK("http://x.test","klik")')
-    submit(hostile, make_service(hostile), [4] * 9, answered_at=AUGUST)
     publish(client, results)
     document = data(client, "json").json()
     jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
@@ -194,14 +192,24 @@ def test_the_json_validates_against_the_published_schema(client, results):
         result = pool(document["rows"], row["questionnaire_code"])
         title = Questionnaire.objects.get(code=row["questionnaire_code"]).title
         assert any(f"· {title}: {shown(result.ikm_converted)} · {result.grade.letter}" in line for line in lines)
-    # the CSV: U10..U14 after U9, blank for the 9-element rows; the formula kept as text
+    # the CSV: U10..U14 after U9, blank for the 9-element rows
     table = csv_rows(client)
     assert list(table[0])[-6 - 3:-3] == [f"U14_{part}" for part in ("1", "2", "3", "4", "sum", "answers")]
     nine = next(line for line in table if line["unit_code"] == "loket-dinas")
     assert nine["U10_1"] == nine["U14_answers"] == "" and nine["U9_answers"] == "3"
-    rumus = next(line for line in table if line["unit_code"] == "loket-rumus")
-    assert rumus["unit_name"] == '\'=HYPERLINK("http://x.test","klik")'
-    assert next(row for row in document["rows"] if row["unit_code"] == "loket-rumus")["unit_name"] == hostile.name
+
+
+def test_a_formula_in_a_name_stays_text_in_the_csv(client, results):
+    results.other_agency.name = "+Dinas Lain"
+    results.other_agency.save()
+    hostile = make_unit(results.other_agency, "loket-rumus", name='=HYPERLINK("http://x.test","klik")')
+    submit(hostile, make_service(hostile), [4] * 9, answered_at=AUGUST)
+    publish(client, results)
+    rumus = next(line for line in csv_rows(client) if line["unit_code"] == "loket-rumus")
+    assert rumus["unit_name"] == "'=HYPERLINK(\"http://x.test\",\"klik\")" and rumus["agency_name"] == "'+Dinas Lain"
+    assert rumus["U1_4"] == "1" and rumus["ikm"] == "100.00"  # numbers are not touched
+    row = next(row for row in json_rows(client) if row["unit_code"] == "loket-rumus")
+    assert row["unit_name"] == hostile.name and row["agency_name"] == "+Dinas Lain"  # the JSON keeps the text
 
 
 @pytest.mark.parametrize("period", ["2026-Q2", "2026", "2026-S2", "2025-Q3"])
