@@ -113,7 +113,7 @@ def unit_notice_pdf(request, region_code, period_slug, unit_code):
     return response
 
 
-OPEN_DATA_PERIOD = re.compile(r"\d{4}(-[QS][1-4])?")  # 2026-Q4, 2026-S2 or 2026
+OPEN_DATA_PERIOD = re.compile(r"[0-9]{4}(-[QS][1-4])?")  # 2026-Q4, 2026-S2 or 2026
 
 
 def _open_data(request, region_code: str, period_slug: str, build):

@@ -225,7 +225,7 @@ def test_a_period_that_is_not_published_answers_404(client, results, period):
 def test_a_malformed_period_or_region_answers_404(client, results):
     publish(client, results)
     for period in ("2026-Q5", "2026-q3", "2026-M07", "2026-07", "Q3-2026", "2026-S3", "0000", "20266",
-                   "2026-01-01..2026-09-30", "2026-Q3 ", "data", "%00"):
+                   "2026-01-01..2026-09-30", "2026-Q3 ", "data", "%00", "٢٠٢٦-Q3"):
         for kind in ("csv", "json"):
             assert data(client, kind, period).status_code == 404, (period, kind)
     for region in ("kota-lain", "kota-tidak-ada"):
