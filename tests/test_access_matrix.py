@@ -7,7 +7,7 @@ is not known makes the test fail and list the pattern, so that nobody forgets to
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -124,8 +124,8 @@ def _flag_group_in(target) -> int:
 def _plan_in(target) -> int:
     unit = _unit_in(target)
     return FollowUpPlan.objects.create(unit=unit, element=unit.questionnaire.elements.first(), year=2026,
-                                       quarter=2, action="Menambah loket", responsible="Kepala unit", due_year=2026,
-                                       due_quarter=3).pk
+                                       quarter=2, action="Menambah loket", responsible="Kepala unit",
+                                       due_date=date(2026, 9, 30)).pk
 
 
 def _kiosk_in(target) -> int:

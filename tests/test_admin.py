@@ -58,7 +58,7 @@ def data(admin_user):
     QuestionnaireTranslation.objects.create(questionnaire=unit.questionnaire, language="jv", name="Basa Jawa")
     element = unit.questionnaire.elements.get(code="U3")
     FollowUpPlan.objects.create(unit=unit, element=element, year=2026, quarter=3, action="Tambah petugas loket",
-                                responsible="Sekretaris Lurah", due_year=2026, due_quarter=4)
+                                responsible="Sekretaris Lurah", due_date=date(2026, 12, 31))
     Publication.objects.create(region=region, year=2026, quarter=3, published_by=admin_user)
     Group.objects.create(name="Operator")
     audit_record(actor=admin_user, action=AuditEvent.Action.ROLE_GRANTED, target="lurah", region=region)
@@ -290,8 +290,8 @@ def test_it_lists_responses_and_tallies_without_a_query_per_row(admin_client, da
     for n in range(5):
         make_user(f"staf-{n}", data)
         FollowUpPlan.objects.create(unit=data, element=data.questionnaire.elements.get(code="U1"), year=2026,
-                                    quarter=3, action=f"Kegiatan {n}", responsible="Lurah", due_year=2026,
-                                    due_quarter=4)
+                                    quarter=3, action=f"Kegiatan {n}", responsible="Lurah",
+                                    due_date=date(2026, 12, 31))
     ImportBatch.objects.create(unit=data, filename="rekap-2.xlsx", sha256="b" * 64, row_count=0)
     assert {model: queries(model) for model in models} == before
 
