@@ -312,11 +312,15 @@ def media_by_unit(*, unit_ids, year: int) -> dict[int, list[MediumShown]]:
     return found
 
 
+def media_count_of(shown: list[MediumShown]) -> int:
+    """The PEKPPP figure of one unit's media (media_by_unit): distinct media, the public page once."""
+    return media.media_count((each.key for each in shown if each.record is not None),
+                             public_page=any(each.record is None for each in shown))
+
+
 def media_count_by_unit(*, unit_ids, year: int) -> dict[int, int]:
-    """The PEKPPP figure: distinct media covering each unit in the year (monev.media.media_count)."""
-    return {unit_id: media.media_count((each.key for each in shown if each.record is not None),
-                                       public_page=any(each.record is None for each in shown))
-            for unit_id, shown in media_by_unit(unit_ids=unit_ids, year=year).items()}
+    """Distinct media covering each unit in the year (monev.media.media_count)."""
+    return {unit_id: media_count_of(shown) for unit_id, shown in media_by_unit(unit_ids=unit_ids, year=year).items()}
 
 
 def media_recorded_in(*, year: int, region: Region, agency_ids=None, unit_ids=None):
