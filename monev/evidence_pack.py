@@ -256,3 +256,9 @@ def pack_zip_write(*, region: Region, year: int, out, agency: Agency | None = No
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, content in pack_files(region=region, year=year, agency=agency, progress=progress):
             archive.writestr(name, content)
+
+
+def pack_document_build(*, document, period: Period, out, progress: Callable[[int], None]) -> None:
+    """The background build of a GeneratedDocument of kind evidence_pack (a region's or an agency's pack)."""
+    region = document.region or document.agency.region
+    pack_zip_write(region=region, year=period.year, agency=document.agency, out=out, progress=progress)

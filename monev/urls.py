@@ -21,4 +21,8 @@ urlpatterns = [
     path("media/unit/<slug:unit_code>/", views.media_unit, name="media_unit"),
     path("media/<int:medium_id>/bukti/", views.medium_file, name="medium_file"),
     path("media/<int:medium_id>/hapus/", views.medium_delete, name="medium_delete"),
+    path("bukti-pekppp/daerah/<slug:region_code>/", views.evidence_pack_region, name="evidence_pack_region"),
+    path("bukti-pekppp/opd/<slug:agency_code>/", views.evidence_pack_agency, name="evidence_pack_agency"),
+    path("bukti-pekppp/unit/<slug:unit_code>/bukti-pekppp.pdf", views.evidence_pack_unit_pdf,
+         name="evidence_pack_unit"),
 ]

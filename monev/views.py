@@ -23,16 +23,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.models import Agency, Region, ServiceUnit
 from agencies.selectors import agency_descendant_ids, get_agency_for_user, get_region_for_user, get_unit_for_user
+from agencies.zones import region_zone
 from monev import services
 from monev.charts import compliance_ikm_chart
 from monev.documents import recap_pdf, recap_xlsx_write
+from monev.evidence_pack import pack_units, unit_pack_pdf
 from monev.forms import AssessmentForm, EvidenceForm, ItemEditForm, ItemForm, MediumForm
 from monev.models import ChecklistItem, Evidence
 from monev.selectors import (
     is_evaluator, media_by_unit, media_count_by_unit, media_managed_by, media_recorded_in, media_visible_to,
     monev_beside_ikm, region_recap, region_units, unit_items,
 )
-from reports.documents.common import PdfUnavailable
+from reports.documents.common import PdfUnavailable, document_language
+from reports.documents.generated import document_request, documents_for_user
+from reports.models import GeneratedDocument
+from reports.periods import Period
 from reports.views_documents import XLSX
 
 FIRST_YEAR = 2000
@@ -381,3 +386,52 @@ def medium_delete(request, medium_id: int):
     scope = medium.scope
     name = {Region: "monev:media_region", Agency: "monev:media_agency", ServiceUnit: "monev:media_unit"}[type(scope)]
     return redirect(f"{reverse(name, args=[scope.code])}?tahun={medium.year}")
+
+
+# The evidence pack ------------------------------------------------------------------------------------------
+
+def _pack_page(request, *, obj, level: str, year: int, units: list, **scope):
+    """A region's or an agency's evidence pack: built in the background as a zip; each unit's PDF at once."""
+    if request.method == "POST":
+        document = document_request(kind=GeneratedDocument.Kind.EVIDENCE_PACK, period=Period.year_of(year),
+                                    user=request.user, **scope)
+        return redirect("documents:document-status", document_id=document.id)
+    recent = documents_for_user(request.user).filter(kind=GeneratedDocument.Kind.EVIDENCE_PACK, **scope)[:10]
+    return render(request, "monev/evidence_pack.html", {
+        "obj": obj, "level": level, "units": units, "recent": recent,
+        "region_admin_nav": level == "region", "region": obj if level == "region" else None, **_years(year)})
+
+
+@login_required
+@with_year
+@require_http_methods(["GET", "POST"])
+def evidence_pack_region(request, region_code: str, year: int):
+    found = get_region_for_user(request.user, region_code)
+    return _pack_page(request, obj=found, level="region", year=year, units=region_units(found), region=found)
+
+
+@login_required
+@with_year
+@require_http_methods(["GET", "POST"])
+def evidence_pack_agency(request, agency_code: str, year: int):
+    found = get_agency_for_user(request.user, agency_code)
+    units = list(ServiceUnit.objects.filter(agency_id__in=agency_descendant_ids({found.id}), is_active=True)
+                 .select_related("agency").order_by("agency__name", "name"))
+    return _pack_page(request, obj=found, level="agency", year=year, units=units, agency=found)
+
+
+@login_required
+@with_year
+def evidence_pack_unit_pdf(request, unit_code: str, year: int):
+    found = get_unit_for_user(request.user, unit_code)
+    region = found.agency.region
+    try:
+        with document_language(), timezone.override(region_zone(region)):
+            data = unit_pack_pdf(pack_units(units=[found], year=year)[0])
+    except PdfUnavailable:
+        return render(request, "reports/documents_message.html", status=503, context={
+            "title": _("PDF tidak dapat dibuat"),
+            "text": _("Server ini belum memasang pustaka PDF (WeasyPrint dengan Pango).")})
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bukti-pekppp-{found.code}-{year}.pdf"'
+    return response
