@@ -49,7 +49,7 @@ def follow_up_plan_create(*, unit, element, quarter: Period, action: str, respon
     plan = FollowUpPlan(unit=unit, element=element, year=quarter.year, quarter=quarter.number, action=action,
                         responsible=responsible, due_date=due_date, status=FollowUpPlan.Status.PLANNED,
                         created_by=by)
-    plan.full_clean()
+    plan.full_clean(exclude=["created_by"])
     with transaction.atomic():
         plan.save()
         FollowUpStatusChange.objects.create(plan=plan, status=plan.status, date=planned_on, recorded_by=by)
@@ -99,7 +99,7 @@ def follow_up_plan_update(*, plan: FollowUpPlan, action: str, responsible: str, 
                 locked.status = status
                 FollowUpStatusChange.objects.create(plan=locked, status=status, date=day, note=status_note[:500],
                                                     recorded_by=by)
-            locked.full_clean()
+            locked.full_clean(exclude=["created_by"])
             locked.save()
     except Exception:
         if stored:
