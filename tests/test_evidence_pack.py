@@ -232,3 +232,25 @@ def test_a_bad_year_answers_400_naming_it(world):
     response = client_for(world.region_admin).get(f"/monev/bukti-pekppp/daerah/{world.region.code}/?tahun=20x5")
 
     assert response.status_code == 400 and "Tahun “20x5” tidak dapat dipakai" in response.content.decode()
+
+
+def test_the_packs_figures_take_the_same_queries_whatever_the_number_of_units(year_data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from agencies.models import ServiceUnit
+    from monev.evidence_pack import pack_units
+    from tests.factories import make_unit
+
+    world = year_data
+    few = [world.unit, world.sub_unit, world.other_unit]
+    more = few + [make_unit(world.agency) for _ in range(4)]
+    counts = []
+    for units in (few, more):
+        units = list(ServiceUnit.objects.filter(pk__in=[unit.pk for unit in units]).order_by("pk")
+                     .select_related("agency__region", "questionnaire"))
+        with CaptureQueriesContext(connection) as queries:
+            found = pack_units(units=units, year=YEAR)
+        counts.append(len(queries))
+        assert [each.unit for each in found] == units
+    assert counts[0] == counts[1]
