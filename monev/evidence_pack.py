@@ -237,6 +237,7 @@ def pack_files(*, region: Region, year: int, agency: Agency | None = None,
             unit.agency = tree.agencies[unit.agency_id]
     tops = [tree.agencies[agency.id]] if agency is not None else tree.top_level()
     groups = [(top, [unit for unit in tree.units_under(top.id) if unit.is_active]) for top in tops]
+    groups = [(top, members) for top, members in groups if top.is_active or members]  # closed and empty: no page
     units = [unit for _top, members in groups for unit in members]
     with document_language(), timezone.override(region_zone(region)):
         evidence = {each.unit.id: each for each in pack_units(units=units, year=year)}
