@@ -319,8 +319,9 @@ def _media_page(request, *, obj, level: str, year: int, units: list, scopes: lis
 
 
 def _scope_choice(found) -> tuple[str, str, object]:
-    prefix = {Region: "region", Agency: "agency", ServiceUnit: "unit"}[type(found)]
-    return f"{prefix}-{found.pk}", str(found), found
+    prefix, kind = {Region: ("region", _("Pemerintah daerah")), Agency: ("agency", _("Perangkat daerah")),
+                    ServiceUnit: ("unit", _("Unit layanan"))}[type(found)]
+    return f"{prefix}-{found.pk}", f"{kind}: {found}", found
 
 
 @login_required
