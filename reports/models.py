@@ -51,10 +51,6 @@ class FollowUpPlan(models.Model):
     def __str__(self):
         return f"{self.unit} · {self.element.code} · {self.action[:40]}"
 
-    @property
-    def has_evidence(self) -> bool:
-        return bool(self.evidence_note and (self.evidence_file or self.evidence_link))
-
     # The dates below read the history; list pages prefetch "status_changes" so they cost no query per plan.
     def history(self) -> list["FollowUpStatusChange"]:
         return sorted(self.status_changes.all(), key=lambda change: (change.date, change.recorded_at, change.id))

@@ -35,6 +35,7 @@ from reports.forms import (
     CUSTOM, AlertSubscriptionForm, Filters, FollowUpPlanEditForm, FollowUpPlanForm, filters_read, period_options,
 )
 from reports.ikm import round_half_up
+from reports.followup import ElementResult, weak_codes
 from reports.integrity import integrity_pooled
 from reports.models import AlertSubscription, FollowUpPlan
 from reports.periods import Period
@@ -512,6 +513,9 @@ def follow_up(request, unit_code: str):
     group = _group_context(scores, title=_("Nilai per unsur (NRR × 25)") + f" · {unit.name}, {quarter.label}") \
         if scores else None
     plans = list(follow_up_plans_of(unit_ids=[unit.id], period=quarter))
+    # The elements the follow-up indicators expect a plan for (reports.followup.weak_codes).
+    needs_plan = weak_codes(ElementResult(code=row["element"].code, converted=row["converted"], letter=row["letter"])
+                            for row in group["rows"] if row["converted"] is not None) if group else frozenset()
     if not form.is_bound and group:
         planned = {plan.element_id for plan in plans}
         weakest = next((row["element"] for row in group["weakest"] if row["element"].id not in planned), None)
@@ -519,8 +523,8 @@ def follow_up(request, unit_code: str):
     following = Period.containing(quarter.end + timedelta(days=1))  # offered only once it has started
     return render(request, "reports/follow_up.html", {
         "scope": scope, "unit": unit, "filters": filters, "quarter": quarter, "form": form, "group": group,
-        "page_kind": "follow_up", "today": today,
-        "plans": plans, "reviews": follow_up_review(unit=unit, period=quarter),
+        "page_kind": "follow_up", "today": today, "needs_plan": needs_plan,
+        "planned_codes": {plan.element.code for plan in plans}, "plans": plans, "reviews": follow_up_review(unit=unit, period=quarter),
         "previous": quarter.previous(), "next": following if following.start <= today else None,
         "follow_up_indicators": follow_up_indicators(unit_ids=[unit.id], year=quarter.year, today=today),
     })

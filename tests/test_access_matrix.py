@@ -123,9 +123,12 @@ def _flag_group_in(target) -> int:
 
 def _plan_in(target) -> int:
     unit = _unit_in(target)
-    return FollowUpPlan.objects.create(unit=unit, element=unit.questionnaire.elements.first(), year=2026,
+    plan = FollowUpPlan.objects.create(unit=unit, element=unit.questionnaire.elements.first(), year=2026,
                                        quarter=2, action="Menambah loket", responsible="Kepala unit",
-                                       due_date=date(2026, 9, 30)).pk
+                                       due_date=date(2026, 9, 30), evidence_name="bukti.pdf",
+                                       evidence_type="application/pdf")
+    plan.evidence_file.save("bukti.pdf", ContentFile(b"%PDF-1.4\n"), save=True)  # its evidence URL answers too
+    return plan.pk
 
 
 def _kiosk_in(target) -> int:

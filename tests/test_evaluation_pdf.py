@@ -1,7 +1,6 @@
 """The quarterly evaluation, read back from the PDF."""
 
 import re
-
 from datetime import date
 
 import pytest

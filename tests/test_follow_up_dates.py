@@ -203,6 +203,18 @@ def test_the_dashboards_and_the_follow_up_page_show_the_same_figures(year):
         assert by_testid(shown[name], "days") == "median 76,0, persentil ke-90 76,0"
 
 
+def test_the_follow_up_page_marks_the_weak_elements_still_without_a_plan(year):
+    world = year
+    client = client_for(world.region_admin)
+
+    sub = client.get(reverse("reports:follow_up", args=[world.sub_unit.code]), {"period": "2026-Q2"})
+    unit_q3 = client.get(reverse("reports:follow_up", args=[world.unit.code]), {"period": "2026-Q3"})
+
+    assert [row.split()[0] for row in by_testid(sub.content.decode(), "weakest", all=True)] == ["U1", "U2", "U3"]
+    assert by_testid(sub.content.decode(), "needs-plan", all=True) == ["perlu RTL"]  # U3
+    assert 'data-testid="needs-plan"' not in unit_q3.content.decode()  # U1 = 87.5 (B) needs none
+
+
 # Dates and history -------------------------------------------------------------------------------------------------
 
 def edit_url(world, found):

@@ -1,7 +1,6 @@
 """The Laporan Hasil SKM, read back from the PDF."""
 
 import re
-
 from datetime import date
 
 import pytest

@@ -2,7 +2,6 @@
 
 import io
 import re
-
 from datetime import date
 
 import pytest
