@@ -204,14 +204,14 @@ def unit_pack_pdf(evidence: UnitEvidence) -> bytes:
                       "met": sample.met} for quarter, _figure, sample in evidence.quarters],
         "integrity": evidence.integrity if evidence.integrity.received else None,
         "period": Period.year_of(evidence.year), "media": _media_rows(evidence), "plans": _plan_rows(evidence),
-        "published": evidence.published, "generated_on": date_text(timezone.localdate())})
+        "published": evidence.published, "compiled_on": date_text(timezone.localdate())})
 
 
 def agency_pack_pdf(*, agency: Agency, rows: list[UnitEvidence], year: int) -> bytes:
     return render_pdf("monev/documents/evidence_agency.html", {
         "title": "Ringkasan Bukti Evaluasi SKM (PEKPPP)", "agency": agency, "region": agency.region, "year": year,
         "rows": [{"evidence": each, "indicators": _indicators(each)} for each in rows],
-        "period": Period.year_of(year), "generated_on": date_text(timezone.localdate())})
+        "period": Period.year_of(year), "compiled_on": date_text(timezone.localdate())})
 
 
 def summary_csv(rows: list[UnitEvidence]) -> bytes:
