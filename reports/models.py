@@ -138,6 +138,7 @@ class GeneratedDocument(models.Model):
         RECAP_XLSX = "recap_xlsx", _("Rekap SKM daerah (Excel)")
         RECAP_PDF = "recap_pdf", _("Rekap SKM daerah (PDF)")
         RESPONSES_XLSX = "responses_xlsx", _("Data responden (Excel)")
+        EVIDENCE_PACK = "evidence_pack", _("Paket bukti evaluasi SKM (PEKPPP, zip)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Menunggu")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from agencies.audit import audit_record
 from campaigns.models import Campaign
 from campaigns.services import campaign_save
-from monev.services import assessment_record, checklist_ensure, evidence_add
+from monev.services import assessment_record, checklist_ensure, evidence_add, medium_record
 from pulse.models import PulseAnswer
 from agencies.models import AuditEvent, Population, StaffRole
 from reports.documents.publication import published_period
@@ -73,6 +73,8 @@ def data(admin_user):
                  upload=SimpleUploadedFile("sop.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
     assessment_record(unit=unit, item=item, status="met", note="SOP dipajang", visited_on=date(2026, 10, 1),
                       by=admin_user)
+    medium_record(scope=unit, period=Period.quarter(2026, 3), kind="social", name="Instagram @kelurahan.mawar",
+                  published_on=date(2026, 10, 2), url="https://example.org/p/1", by=admin_user)
     PulseAnswer.objects.create(unit=unit, kiosk=kiosk, key=uuid.uuid4(), value=4, answered_at=local(2026, 8, 3),
                                day=date(2026, 8, 3))
     suggestion_tags_correct(Response.objects.get(suggestion__startswith="Antrean"), elements=["U3"], tone="keluhan",
