@@ -279,6 +279,8 @@ class AuditEvent(models.Model):
         CAMPAIGN_CHANGED = "campaign_changed", _("Kampanye diubah")
         PASSWORD_SET = "password_set", _("Kata sandi staf diatur ulang")
         COVERAGE_REMINDED = "coverage_reminded", _("Pengingat cakupan survei dikirim")
+        MEDIUM_RECORDED = "medium_recorded", _("Media publikasi dicatat")
+        MEDIUM_DELETED = "medium_deleted", _("Media publikasi dihapus")
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pelaku"), null=True, blank=True,
@@ -323,5 +325,5 @@ AUDIT_DETAIL_NAMES = {
     "services": _("layanan"), "services_added": _("layanan ditambahkan"), "questionnaire": _("kuesioner"),
     "copied_from": _("disalin dari"), "deleted": _("dihapus"), "first": _("pertama"),
     "answered_at": _("waktu mengisi"),
-    "period": _("periode"), "recipients": _("penerima"),
+    "period": _("periode"), "recipients": _("penerima"), "kind": _("jenis"), "published_on": _("tanggal terbit"),
 }

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from agencies.admin import ViewOnlyAdmin
-from monev.models import Assessment, ChecklistItem, Evidence
+from monev.models import Assessment, ChecklistItem, Evidence, PublicationMedium
 
 
 # Read-only: checklists, findings and evidence change on the monev screens, which audit every change.
@@ -27,3 +27,12 @@ class EvidenceAdmin(ViewOnlyAdmin):
     list_select_related = ["unit", "item", "uploaded_by"]
     search_fields = ["unit__name", "unit__code", "item__name", "original_name"]
     exclude = ["file"]  # the file is served only by the scoped view, never by a link from here
+
+
+@admin.register(PublicationMedium)
+class PublicationMediumAdmin(ViewOnlyAdmin):
+    list_display = ["name", "kind", "period", "published_on", "region", "agency", "unit", "recorded_by"]
+    list_filter = ["year", "kind"]
+    list_select_related = ["region", "agency", "unit", "recorded_by"]
+    search_fields = ["name", "url", "unit__code", "agency__code", "region__code"]
+    exclude = ["file"]  # served only by the scoped view

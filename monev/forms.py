@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from monev.models import Assessment, ChecklistItem
+from monev.media import periods_of_year
+from monev.models import Assessment, ChecklistItem, PublicationMedium
 from monev.services import evidence_check
 
 
@@ -60,3 +61,53 @@ class AssessmentForm(forms.ModelForm):
             raise ValidationError(_("Kunjungan monev %(year)s dicatat pada tahun %(year)s atau tahun "
                                     "berikutnya.") % {"year": self.year})
         return day
+
+
+class MediumForm(forms.Form):
+    """A medium for the register; `scopes` are the (value, label, object) the page offers, `year` its year."""
+
+    scope = forms.ChoiceField(label=gettext_lazy("Dicatat untuk"))
+    period = forms.ChoiceField(label=gettext_lazy("Periode hasil"))
+    kind = forms.ChoiceField(label=gettext_lazy("Jenis media"), choices=PublicationMedium.Kind.choices)
+    name = forms.CharField(label=gettext_lazy("Nama media"), max_length=200,
+                           help_text=gettext_lazy("Misalnya akun Instagram @dinkes.sukamaju, Radio Suara Sukamaju, "
+                                                  "papan pengumuman loket."))
+    published_on = forms.DateField(label=gettext_lazy("Tanggal terbit"),
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    url = forms.URLField(label=gettext_lazy("Tautan bukti"), max_length=500, required=False, assume_scheme="https")
+    file = forms.FileField(label=gettext_lazy("Foto atau PDF bukti"), required=False,
+                           help_text=gettext_lazy("JPEG, PNG, WebP atau PDF."))
+
+    def __init__(self, *args, scopes: list[tuple[str, str, object]], year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scopes = {value: found for value, _label, found in scopes}
+        self.fields["scope"].choices = [(value, label) for value, label, _found in scopes]
+        self.periods = {period.slug: period for period in periods_of_year(year)}
+        self.fields["period"].choices = [(slug, period.label) for slug, period in self.periods.items()]
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            evidence_check(upload)
+        return upload or None
+
+    def clean(self):
+        cleaned = super().clean()
+        period = self.periods.get(cleaned.get("period"))
+        day = cleaned.get("published_on")
+        if period and day:
+            if day < period.start:
+                self.add_error("published_on", _("Hasil %(period)s tidak dapat terbit sebelum %(start)s.")
+                               % {"period": period.label, "start": f"{period.start:%d-%m-%Y}"})
+            elif day > timezone.localdate():
+                self.add_error("published_on", _("Tanggal terbit tidak boleh setelah hari ini."))
+        if not cleaned.get("url") and not cleaned.get("file") and "url" not in self.errors \
+                and "file" not in self.errors:
+            self.add_error("url", _("Isi tautan atau unggah foto sebagai bukti publikasi."))
+        if period:
+            cleaned["period"] = period
+        cleaned["scope"] = self.scopes.get(cleaned.get("scope"))
+        return cleaned

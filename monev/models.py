@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from reports.periods import Period
+
 
 class ChecklistItem(models.Model):
     """One point of a region's monev checklist for a year (SOP, Standar Pelayanan, ...)."""
@@ -97,3 +99,62 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.item} · {self.original_name}"
+
+
+class PublicationMedium(models.Model):
+    """A place where a period's SKM results were published (PEKPPP's "jumlah media publikasi"), recorded for a
+    region, an agency or a unit, with a link or a photo as evidence. The app's own public page is not recorded
+    here: it counts by itself wherever a publication covers the unit (monev.media)."""
+
+    class Kind(models.TextChoices):
+        WEBSITE = "website", _("Situs web")
+        SOCIAL = "social", _("Media sosial")
+        NOTICE_BOARD = "notice_board", _("Papan pengumuman / banner di loket")
+        MASS_MEDIA = "mass_media", _("Koran / radio / televisi")
+        SIPPN = "sippn", _("SIPPN")
+        OTHER = "other", _("Lainnya")
+
+    region = models.ForeignKey("agencies.Region", verbose_name=_("pemerintah daerah"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("perangkat daerah"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("agencies.ServiceUnit", verbose_name=_("unit layanan"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    period = models.CharField(_("periode"), max_length=10, help_text=_("Misalnya 2026-Q3, 2026-S1 atau 2026."))
+    kind = models.CharField(_("jenis media"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("nama media"), max_length=200,
+                            help_text=_("Misalnya akun Instagram @dinkes.sukamaju, Radio Suara Sukamaju, papan "
+                                        "pengumuman loket."))
+    published_on = models.DateField(_("tanggal terbit"))
+    url = models.URLField(_("tautan bukti"), max_length=500, blank=True)
+    file = models.FileField(_("foto atau berkas bukti"), max_length=200, blank=True)
+    original_name = models.CharField(_("nama berkas asli"), max_length=200, blank=True)
+    content_type = models.CharField(_("jenis isi"), max_length=40, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("dicatat oleh"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "published_on", "id"]
+        verbose_name = _("media publikasi hasil SKM")
+        verbose_name_plural = _("media publikasi hasil SKM")
+        constraints = [
+            models.CheckConstraint(
+                name="publication_medium_one_scope",
+                condition=(Q(region__isnull=False, agency__isnull=True, unit__isnull=True)
+                           | Q(region__isnull=True, agency__isnull=False, unit__isnull=True)
+                           | Q(region__isnull=True, agency__isnull=True, unit__isnull=False))),
+            models.CheckConstraint(name="publication_medium_has_evidence", condition=~Q(url="", file="")),
+        ]
+
+    @property
+    def scope(self):
+        return self.region or self.agency or self.unit
+
+    @property
+    def period_label(self) -> str:
+        return Period.from_slug(self.period).label
+
+    def __str__(self):
+        return f"{self.scope} · {self.period} · {self.get_kind_display()} · {self.name}"

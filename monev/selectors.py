@@ -4,20 +4,25 @@ the IKM. Numbers of respondents come from the tallies in grouped queries, never 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
-from agencies.models import Region, ServiceUnit
-from agencies.selectors import administered_regions
-from monev import compliance
-from monev.models import Assessment, ChecklistItem, Evidence, Status
+from agencies.models import Agency, Region, ServiceUnit
+from agencies.selectors import administered_regions, agencies_for_user, units_for_user
+from agencies.zones import region_date
+from monev import compliance, media
+from monev.models import Assessment, ChecklistItem, Evidence, PublicationMedium, Status
 from reports.aggregates import unit_figures
+from reports.documents.publication import publication_period
 from reports.ikm import Regulation
 from reports.models import QUARTERS, Publication
 from reports.periods import Period
@@ -236,3 +241,116 @@ def monev_beside_ikm(recap: RegionRecap) -> list[Comparison]:
         rows.append(Comparison(summary=summary, standing=standing, letter=result.grade.letter if result else None,
                                regulation=regulation, third_party=third_party))
     return rows
+
+
+# The media register ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MediumShown:
+    """A medium covering a unit: a record of the register (at the unit, one of its agencies or the region), or
+    the app's own public page (`record` None) for a published period."""
+
+    kind: str
+    kind_label: str
+    name: str
+    period: Period
+    published_on: date
+    url: str
+    level: str  # "unit", "agency", "region" or "app"
+    scope_name: str
+    record: PublicationMedium | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return media.medium_key(self.kind, self.name)
+
+
+def _ancestors(agency_id: int, parents: dict[int, int | None]) -> list[int]:
+    found = []
+    while agency_id is not None and agency_id not in found:
+        found.append(agency_id)
+        agency_id = parents.get(agency_id)
+    return found
+
+
+def _shown(record: PublicationMedium) -> MediumShown:
+    level = "unit" if record.unit_id else "agency" if record.agency_id else "region"
+    return MediumShown(kind=record.kind, kind_label=str(record.get_kind_display()), name=record.name,
+                       period=Period.from_slug(record.period), published_on=record.published_on, url=record.url,
+                       level=level, scope_name=str(record.scope), record=record)
+
+
+def media_by_unit(*, unit_ids, year: int) -> dict[int, list[MediumShown]]:
+    """Every medium covering each unit in the year, oldest period first: its own records, its agency's and every
+    agency's above it, its region's, and the public page of each published period whose figures hold the unit.
+    Four queries whatever the number of units."""
+    units = list(ServiceUnit.objects.filter(id__in=list(unit_ids)).select_related("agency__region"))
+    regions = {unit.agency.region_id: unit.agency.region for unit in units}
+    parents = dict(Agency.objects.filter(region_id__in=regions).values_list("id", "parent_id"))
+    chains = {unit.id: _ancestors(unit.agency_id, parents) for unit in units}
+    records = list(PublicationMedium.objects.filter(year=year).filter(
+        Q(unit_id__in=chains) | Q(agency_id__in={agency for chain in chains.values() for agency in chain})
+        | Q(region_id__in=regions)).select_related("region", "agency", "unit"))
+    pages = defaultdict(list)  # region id -> (period, first published day, unit codes in its figures)
+    first = {}
+    for publication in Publication.objects.filter(region_id__in=regions, year=year).order_by("revision"):
+        period = publication_period(publication)
+        key = (publication.region_id, period)
+        codes = {row["code"] for row in publication.snapshot.get("units", [])}
+        if key in first:
+            first[key][2].update(codes)
+            continue
+        first[key] = (period, region_date(regions[publication.region_id], publication.published_at), codes)
+        pages[publication.region_id].append(first[key])
+    public_page = _("Halaman publik Hasil SKM")
+    found = {}
+    for unit in units:
+        chain = set(chains[unit.id])
+        shown = [_shown(record) for record in records
+                 if record.unit_id == unit.id or record.agency_id in chain or record.region_id == unit.agency.region_id]
+        region = unit.agency.region
+        shown += [MediumShown(kind=media.PUBLIC_PAGE, kind_label=public_page, name=public_page, period=period,
+                              published_on=day, url=reverse("public:region-period", args=[region.code, period.slug]),
+                              level="app", scope_name=region.name)
+                  for period, day, codes in pages.get(region.id, []) if unit.code in codes]
+        found[unit.id] = sorted(shown, key=lambda each: (each.period.start, -each.period.days, each.published_on))
+    return found
+
+
+def media_count_of(shown: list[MediumShown]) -> int:
+    """The PEKPPP figure of one unit's media (media_by_unit): distinct media, the public page once."""
+    return media.media_count((each.key for each in shown if each.record is not None),
+                             public_page=any(each.record is None for each in shown))
+
+
+def media_count_by_unit(*, unit_ids, year: int) -> dict[int, int]:
+    """Distinct media covering each unit in the year (monev.media.media_count)."""
+    return {unit_id: media_count_of(shown) for unit_id, shown in media_by_unit(unit_ids=unit_ids, year=year).items()}
+
+
+def media_recorded_in(*, year: int, region: Region, agency_ids=None, unit_ids=None):
+    """The records of a register page: the region's own and every record in it, or (given agency and unit ids)
+    only those of these agencies and units."""
+    records = PublicationMedium.objects.filter(year=year).select_related("region", "agency", "unit", "recorded_by")
+    if agency_ids is None and unit_ids is None:
+        records = records.filter(Q(region=region) | Q(agency__region=region) | Q(unit__agency__region=region))
+    else:
+        records = records.filter(Q(agency_id__in=agency_ids or []) | Q(unit_id__in=unit_ids or []))
+    return records.order_by("period", "published_on", "id")
+
+
+def media_managed_by(user):
+    """Records the user may delete: at a region they administer, an agency or a unit in their scope."""
+    return PublicationMedium.objects.filter(Q(region__in=administered_regions(user))
+                                            | Q(agency__in=agencies_for_user(user)) | Q(unit__in=units_for_user(user)))
+
+
+def media_visible_to(user):
+    """Records the user may read (and whose evidence they may open): those they manage, and those of the
+    agencies above and the region of any unit they see."""
+    rows = list(units_for_user(user).values_list("agency_id", "agency__region_id"))
+    regions = {region_id for _, region_id in rows}
+    parents = dict(Agency.objects.filter(region_id__in=regions).values_list("id", "parent_id"))
+    agencies = {agency for agency_id, _ in rows for agency in _ancestors(agency_id, parents)}
+    return PublicationMedium.objects.filter(Q(pk__in=media_managed_by(user).values("pk")) | Q(region_id__in=regions)
+                                            | Q(agency_id__in=agencies))

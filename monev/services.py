@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from agencies.audit import audit_record
-from agencies.models import AuditEvent, Region, ServiceUnit
+from agencies.models import Agency, AuditEvent, Region, ServiceUnit
 from monev.evidence import ACCEPTED, HEAD_BYTES, file_kind
-from monev.models import Assessment, ChecklistItem, Evidence
+from monev.models import Assessment, ChecklistItem, Evidence, PublicationMedium
+from reports.periods import Period
 
 Action = AuditEvent.Action
 Kind = ChecklistItem.Kind
@@ -173,3 +174,53 @@ def assessment_record(*, unit: ServiceUnit, item: ChecklistItem, status: str, no
                  item=item.name, year=item.year, status=status, visited_on=visited_on.isoformat(),
                  first=created)
     return assessment
+
+
+# The media register ------------------------------------------------------------------------------------------
+
+def _scope_region(scope: Region | Agency | ServiceUnit) -> Region:
+    if isinstance(scope, Region):
+        return scope
+    return scope.region if isinstance(scope, Agency) else scope.agency.region
+
+
+def medium_record(*, scope: Region | Agency | ServiceUnit, period: Period, kind: str, name: str, published_on: date, url: str = "",
+                  upload=None, by) -> PublicationMedium:
+    """Record where a period's results were published, at a region, an agency or a unit; the evidence is a link,
+    a checked photo or PDF, or both. The stored file is removed again if the record cannot be made."""
+    if not url and upload is None:
+        raise ValidationError(_("Isi tautan atau unggah foto sebagai bukti publikasi."))
+    region = _scope_region(scope)
+    fields = {"region": scope if isinstance(scope, Region) else None,
+              "agency": scope if isinstance(scope, Agency) else None,
+              "unit": scope if isinstance(scope, ServiceUnit) else None}
+    stored = ""
+    kind_found = evidence_check(upload) if upload is not None else None
+    if kind_found:
+        stored = default_storage.save(
+            f"media/{region.code}/{period.year}/{uuid.uuid4().hex}.{kind_found.extension}", upload)
+    try:
+        with transaction.atomic():
+            medium = PublicationMedium.objects.create(
+                **fields, year=period.year, period=period.slug, kind=kind, name=name, published_on=published_on,
+                url=url, file=stored, original_name=(upload.name or "")[:200] if upload else "",
+                content_type=kind_found.content_type if kind_found else "", recorded_by=by)
+            audit_record(actor=by, action=Action.MEDIUM_RECORDED, target=medium, region=region,
+                         scope=str(scope), period=period.slug, kind=kind, name=name,
+                         published_on=published_on.isoformat())
+    except Exception:
+        if stored:
+            default_storage.delete(stored)
+        raise
+    return medium
+
+
+def medium_delete(*, medium: PublicationMedium, by) -> None:
+    stored = medium.file.name if medium.file else ""
+    scope = medium.scope
+    with transaction.atomic():
+        audit_record(actor=by, action=Action.MEDIUM_DELETED, target=medium, region=_scope_region(scope),
+                     scope=str(scope), period=medium.period, kind=medium.kind, name=medium.name)
+        medium.delete()
+    if stored:
+        default_storage.delete(stored)

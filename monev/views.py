@@ -21,14 +21,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from agencies.selectors import get_region_for_user, get_unit_for_user
+from agencies.models import Agency, Region, ServiceUnit
+from agencies.selectors import agency_descendant_ids, get_agency_for_user, get_region_for_user, get_unit_for_user
+from agencies.zones import region_zone
 from monev import services
 from monev.charts import compliance_ikm_chart
 from monev.documents import recap_pdf, recap_xlsx_write
-from monev.forms import AssessmentForm, EvidenceForm, ItemEditForm, ItemForm
+from monev.evidence_pack import pack_units, unit_pack_pdf
+from monev.forms import AssessmentForm, EvidenceForm, ItemEditForm, ItemForm, MediumForm
 from monev.models import ChecklistItem, Evidence
-from monev.selectors import is_evaluator, monev_beside_ikm, region_recap, unit_items
-from reports.documents.common import PdfUnavailable
+from monev.selectors import (
+    is_evaluator, media_by_unit, media_count_by_unit, media_managed_by, media_recorded_in, media_visible_to,
+    monev_beside_ikm, region_recap, region_units, unit_items,
+)
+from reports.documents.common import PdfUnavailable, document_language
+from reports.documents.generated import document_request, documents_for_user
+from reports.models import GeneratedDocument
+from reports.periods import Period
 from reports.views_documents import XLSX
 
 FIRST_YEAR = 2000
@@ -280,3 +289,150 @@ def assess(request, unit_code: str, item_id: int):
         return redirect(_back(found, item.year))
     messages.error(request, _("Penilaian butir “%(item)s” tidak disimpan.") % {"item": item.name_shown})
     return _unit_page(request, found, item.year, assess_forms={item.id: form}, status=400)
+
+
+# The media register -----------------------------------------------------------------------------------------
+
+def _media_page(request, *, obj, level: str, year: int, units: list, scopes: list, records, unit_media=None):
+    """The register of a region, an agency or a unit: its records, each unit's count, and the form."""
+    form = MediumForm(request.POST or None, request.FILES or None, scopes=scopes, year=year)
+    here = f"{request.path}?tahun={year}"
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.medium_record(scope=data["scope"], period=data["period"], kind=data["kind"], name=data["name"],
+                                   published_on=data["published_on"], url=data["url"], upload=data["file"],
+                                   by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Media “%(name)s” dicatat.") % {"name": data["name"]})
+            return redirect(here)
+    counts = media_count_by_unit(unit_ids=[unit.id for unit in units], year=year)
+    managed = set(media_managed_by(request.user).filter(pk__in=[each.pk for each in records])
+                  .values_list("pk", flat=True))
+    return render(request, "monev/media.html", {
+        "obj": obj, "level": level, "records": records, "managed": managed, "form": form,
+        "unit_rows": [(unit, counts[unit.id]) for unit in units], "unit_media": unit_media,
+        "region_admin_nav": level == "region", "region": obj if level == "region" else None,
+        "max_bytes": settings.MONEV_EVIDENCE_MAX_BYTES, **_years(year)}, status=400 if form.errors else 200)
+
+
+def _scope_choice(found) -> tuple[str, str, object]:
+    prefix, kind = {Region: ("region", _("Pemerintah daerah")), Agency: ("agency", _("Perangkat daerah")),
+                    ServiceUnit: ("unit", _("Unit layanan"))}[type(found)]
+    return f"{prefix}-{found.pk}", f"{kind}: {found}", found
+
+
+@login_required
+@with_year
+@require_http_methods(["GET", "POST"])
+def media_region(request, region_code: str, year: int):
+    found = get_region_for_user(request.user, region_code)
+    agencies = list(Agency.objects.filter(region=found).order_by("name"))
+    units = region_units(found)
+    scopes = [_scope_choice(each) for each in (found, *agencies, *units)]
+    return _media_page(request, obj=found, level="region", year=year, units=units, scopes=scopes,
+                       records=list(media_recorded_in(year=year, region=found)))
+
+
+@login_required
+@with_year
+@require_http_methods(["GET", "POST"])
+def media_agency(request, agency_code: str, year: int):
+    found = get_agency_for_user(request.user, agency_code)
+    agency_ids = agency_descendant_ids({found.id})
+    agencies = list(Agency.objects.filter(id__in=agency_ids).order_by("name"))
+    units = list(ServiceUnit.objects.filter(agency_id__in=agency_ids, is_active=True).select_related("agency")
+                 .order_by("agency__name", "name"))
+    scopes = [_scope_choice(each) for each in (*agencies, *units)]
+    return _media_page(request, obj=found, level="agency", year=year, units=units, scopes=scopes,
+                       records=list(media_recorded_in(year=year, region=found.region, agency_ids=agency_ids,
+                                                      unit_ids=[unit.id for unit in units])))
+
+
+@login_required
+@with_year
+@require_http_methods(["GET", "POST"])
+def media_unit(request, unit_code: str, year: int):
+    found = get_unit_for_user(request.user, unit_code)
+    shown = media_by_unit(unit_ids=[found.id], year=year)[found.id]
+    return _media_page(request, obj=found, level="unit", year=year, units=[found], scopes=[_scope_choice(found)],
+                       records=[each.record for each in shown if each.record is not None], unit_media=shown)
+
+
+@login_required
+def medium_file(request, medium_id: int):
+    """A medium's photo or PDF, only to staff who may read the record; never from a public media URL."""
+    medium = get_object_or_404(media_visible_to(request.user), pk=medium_id)
+    if not medium.file:
+        raise Http404
+    try:
+        stored = default_storage.open(medium.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(stored, content_type=medium.content_type, filename=medium.original_name,
+                            as_attachment=medium.content_type == "application/pdf")
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def medium_delete(request, medium_id: int):
+    medium = get_object_or_404(media_managed_by(request.user).select_related("region", "agency", "unit"),
+                               pk=medium_id)
+    services.medium_delete(medium=medium, by=request.user)
+    messages.success(request, _("Media “%(name)s” dihapus.") % {"name": medium.name})
+    scope = medium.scope
+    name = {Region: "monev:media_region", Agency: "monev:media_agency", ServiceUnit: "monev:media_unit"}[type(scope)]
+    return redirect(f"{reverse(name, args=[scope.code])}?tahun={medium.year}")
+
+
+# The evidence pack ------------------------------------------------------------------------------------------
+
+def _pack_page(request, *, obj, level: str, year: int, units: list, **scope):
+    """A region's or an agency's evidence pack: built in the background as a zip; each unit's PDF at once."""
+    if request.method == "POST":
+        document = document_request(kind=GeneratedDocument.Kind.EVIDENCE_PACK, period=Period.year_of(year),
+                                    user=request.user, **scope)
+        return redirect("documents:document-status", document_id=document.id)
+    recent = documents_for_user(request.user).filter(kind=GeneratedDocument.Kind.EVIDENCE_PACK, **scope)[:10]
+    return render(request, "monev/evidence_pack.html", {
+        "obj": obj, "level": level, "units": units, "recent": recent,
+        "region_admin_nav": level == "region", "region": obj if level == "region" else None, **_years(year)})
+
+
+@login_required
+@with_year
+@require_http_methods(["GET", "POST"])
+def evidence_pack_region(request, region_code: str, year: int):
+    found = get_region_for_user(request.user, region_code)
+    return _pack_page(request, obj=found, level="region", year=year, units=region_units(found), region=found)
+
+
+@login_required
+@with_year
+@require_http_methods(["GET", "POST"])
+def evidence_pack_agency(request, agency_code: str, year: int):
+    found = get_agency_for_user(request.user, agency_code)
+    units = list(ServiceUnit.objects.filter(agency_id__in=agency_descendant_ids({found.id}), is_active=True)
+                 .select_related("agency").order_by("agency__name", "name"))
+    return _pack_page(request, obj=found, level="agency", year=year, units=units, agency=found)
+
+
+@login_required
+@with_year
+def evidence_pack_unit_pdf(request, unit_code: str, year: int):
+    found = get_unit_for_user(request.user, unit_code)
+    region = found.agency.region
+    try:
+        with document_language(), timezone.override(region_zone(region)):
+            data = unit_pack_pdf(pack_units(units=[found], year=year)[0])
+    except PdfUnavailable:
+        return render(request, "reports/documents_message.html", status=503, context={
+            "title": _("PDF tidak dapat dibuat"),
+            "text": _("Server ini belum memasang pustaka PDF (WeasyPrint dengan Pango).")})
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bukti-pekppp-{found.code}-{year}.pdf"'
+    return response

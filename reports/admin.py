@@ -4,27 +4,34 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from agencies.admin import ViewOnlyAdmin
+from agencies.zones import unit_today
 from reports.documents.publication import (
     publication_period, publication_publish, publication_withdraw, publishable_check,
 )
-from reports.models import CoverageReminder, FollowUpPlan, GeneratedDocument, Publication, ThirdPartyResult
+from reports.models import (
+    CoverageReminder, FollowUpPlan, FollowUpStatusChange, GeneratedDocument, Publication, ThirdPartyResult,
+)
 from reports.periods import Period
 
 
 @admin.register(FollowUpPlan)
 class FollowUpPlanAdmin(admin.ModelAdmin):
-    list_display = ["unit", "element", "year", "quarter", "action", "responsible", "due_year", "due_quarter",
-                    "status"]
+    list_display = ["unit", "element", "year", "quarter", "action", "responsible", "due_date", "status"]
     list_filter = ["status", "year", "quarter", "unit__agency__region", "unit__agency"]
     list_select_related = ["unit", "element"]
     search_fields = ["action", "responsible", "unit__name", "unit__code"]
     autocomplete_fields = ["unit"]
-    readonly_fields = ["created_at", "updated_at", "created_by"]
+    # Status and evidence change on the follow-up screen, which keeps the dated history and asks for evidence.
+    readonly_fields = ["status", "evidence_note", "evidence_file", "evidence_name", "evidence_type", "evidence_link",
+                       "created_at", "updated_at", "created_by"]
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if not change:  # the history starts as on the follow-up screen
+            FollowUpStatusChange.objects.create(plan=obj, status=obj.status, date=unit_today(obj.unit_id),
+                                                recorded_by=request.user)
 
 
 class PublicationAdminForm(forms.ModelForm):

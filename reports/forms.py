@@ -1,4 +1,4 @@
-"""Dashboard filters read from the query string, and the follow-up plan form."""
+"""Dashboard filters read from the query string, and the follow-up plan forms."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from monev.services import evidence_check
 from reports.models import AlertSubscription, FollowUpPlan, ThirdPartyResult
 from reports.periods import Period
 from surveys.models import Channel
@@ -117,44 +118,38 @@ def period_options(*, selected: Period, today: date) -> list[tuple[str, list[tup
     return options
 
 
-def quarter_choices(*, start: Period, count: int = 8) -> list[tuple[str, str]]:
-    """Quarters from `start` onwards, for a plan's due date."""
-    quarters = [start]
-    while len(quarters) < count:
-        quarters.append(Period.containing(quarters[-1].end + timedelta(days=1)))
-    return [(quarter.slug, quarter.short_label) for quarter in quarters]
+DATE_WIDGET = {"type": "date"}
 
 
 class FollowUpPlanForm(forms.ModelForm):
-    """A follow-up plan for one element of a unit's quarter; the due quarter is picked from the next ones."""
+    """A new plan for one element of a unit's quarter, with the day it was planned."""
 
-    due = forms.ChoiceField(label=gettext_lazy("Target selesai"))
-    field_order = ["element", "action", "responsible", "due", "status"]
+    status_date = forms.DateField(label=gettext_lazy("Tanggal direncanakan"),
+                                  widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
+    field_order = ["element", "action", "responsible", "due_date", "status_date"]
 
     class Meta:
         model = FollowUpPlan
-        fields = ["element", "action", "responsible", "status"]
-        widgets = {"action": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"action": gettext_lazy("Apa yang akan dilakukan untuk memperbaiki unsur ini.")}
+        fields = ["element", "action", "responsible", "due_date"]
+        widgets = {"action": forms.Textarea(attrs={"rows": 3}),
+                   "due_date": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")}
+        help_texts = {"action": gettext_lazy("Apa yang akan dilakukan untuk memperbaiki unsur ini."),
+                      "due_date": gettext_lazy("Hari terakhir rencana ini harus selesai.")}
 
-    def __init__(self, *args, unit, quarter: Period, **kwargs):
+    def __init__(self, *args, unit, quarter: Period, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.quarter = quarter
-        self.fields["element"].queryset = unit.questionnaire.elements.order_by("position")
-        self.fields["element"].label_from_instance = lambda element: f"{element.code} {element.name_shown}"
-        choices = quarter_choices(start=quarter)
-        if self.instance.pk:
-            current = Period.quarter(self.instance.due_year, self.instance.due_quarter)
-            if current.slug not in dict(choices):
-                choices.insert(0, (current.slug, current.short_label))
-            self.fields["element"].disabled = True
-            self.initial.setdefault("due", current.slug)
-        self.fields["due"].choices = choices
+        if "element" in self.fields:
+            self.fields["element"].queryset = unit.questionnaire.elements.order_by("position")
+            self.fields["element"].label_from_instance = lambda element: f"{element.code} {element.name_shown}"
+        # By default due at the end of the quarter after the survey's.
+        self.initial.setdefault("due_date", Period.containing(quarter.end + timedelta(days=1)).end)
+        self.initial.setdefault("status_date", today)
 
-    def clean_due(self) -> Period:
-        due = Period.from_slug(self.cleaned_data["due"])
-        if due.start < self.quarter.start:
-            raise forms.ValidationError(_("Target tidak boleh sebelum triwulan survei."))
+    def clean_due_date(self) -> date:
+        due = self.cleaned_data["due_date"]
+        if due < self.quarter.start:
+            raise forms.ValidationError(_("Target selesai tidak boleh sebelum triwulan survei."))
         return due
 
     def clean_action(self):
@@ -168,6 +163,49 @@ class FollowUpPlanForm(forms.ModelForm):
         if not responsible:
             raise forms.ValidationError(_("Isi penanggung jawab."))
         return responsible
+
+
+class FollowUpPlanEditForm(FollowUpPlanForm):
+    """A plan's words, due date and progress: a new status with the day it happened, and the evidence of
+    completion (a note plus a file, photo or link), which completing requires."""
+
+    status_date = forms.DateField(label=gettext_lazy("Tanggal perubahan status"),
+                                  help_text=gettext_lazy("Hari status ini mulai berlaku; dipakai hanya bila status "
+                                                         "berubah."),
+                                  widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
+    status_note = forms.CharField(label=gettext_lazy("Catatan perubahan status"), max_length=500, required=False)
+    evidence_link = forms.URLField(label=gettext_lazy("Tautan bukti"), max_length=500, required=False,
+                                   assume_scheme="https",
+                                   help_text=gettext_lazy("Alamat web berita, unggahan media sosial atau dokumen."))
+    evidence_upload = forms.FileField(label=gettext_lazy("Berkas atau foto bukti"), required=False,
+                                      help_text=gettext_lazy("PDF, JPEG, PNG atau WebP; menggantikan berkas "
+                                                             "sebelumnya."))
+    field_order = ["action", "responsible", "due_date", "status", "status_date", "status_note", "evidence_note",
+                   "evidence_upload", "evidence_link"]
+
+    class Meta(FollowUpPlanForm.Meta):
+        fields = ["action", "responsible", "due_date", "status", "evidence_note", "evidence_link"]
+        widgets = {**FollowUpPlanForm.Meta.widgets, "evidence_note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {**FollowUpPlanForm.Meta.help_texts,
+                      "evidence_note": gettext_lazy("Apa yang sudah dikerjakan; wajib untuk status Selesai.")}
+
+    def clean_evidence_upload(self):
+        upload = self.cleaned_data.get("evidence_upload")
+        if upload:
+            evidence_check(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == FollowUpPlan.Status.DONE and "evidence_upload" not in self.errors:
+            if not (cleaned.get("evidence_note") or "").strip():
+                self.add_error("evidence_note", _("Isi keterangan bukti penyelesaian."))
+            if not (cleaned.get("evidence_upload") or self.instance.evidence_file or cleaned.get("evidence_link")
+                    or "evidence_link" in self.errors):
+                missing = _("Lampirkan berkas atau foto, atau isi tautan bukti penyelesaian.")
+                self.add_error("evidence_upload", missing)
+                self.add_error("evidence_link", missing)
+        return cleaned
 
 
 class PublicationForm(forms.Form):

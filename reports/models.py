@@ -12,7 +12,8 @@ QUARTERS = [(number, f"TW {roman}") for number, roman in ROMAN.items()]
 
 
 class FollowUpPlan(models.Model):
-    """A Rencana Tindak Lanjut item: what a unit will do about a weak element after a period's survey."""
+    """A Rencana Tindak Lanjut item: what a unit will do about a weak element after a period's survey. Its status
+    changes are kept with the day each happened (FollowUpStatusChange); completing it needs evidence."""
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Direncanakan")
@@ -27,9 +28,13 @@ class FollowUpPlan(models.Model):
     quarter = models.PositiveSmallIntegerField(_("triwulan survei"), choices=QUARTERS)
     action = models.TextField(_("program/kegiatan"), max_length=2000)
     responsible = models.CharField(_("penanggung jawab"), max_length=200)
-    due_year = models.PositiveSmallIntegerField(_("tahun target"))
-    due_quarter = models.PositiveSmallIntegerField(_("triwulan target"), choices=QUARTERS)
+    due_date = models.DateField(_("target selesai"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    evidence_note = models.TextField(_("keterangan bukti"), max_length=2000, blank=True)
+    evidence_file = models.FileField(_("berkas atau foto bukti"), max_length=200, blank=True)
+    evidence_name = models.CharField(_("nama berkas bukti asli"), max_length=200, blank=True)
+    evidence_type = models.CharField(_("jenis isi berkas bukti"), max_length=40, blank=True)
+    evidence_link = models.URLField(_("tautan bukti"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
@@ -41,12 +46,54 @@ class FollowUpPlan(models.Model):
         verbose_name_plural = _("rencana tindak lanjut")
         constraints = [
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="rtl_quarter_1_to_4"),
-            models.CheckConstraint(condition=Q(due_quarter__gte=1, due_quarter__lte=4),
-                                   name="rtl_due_quarter_1_to_4"),
         ]
 
     def __str__(self):
         return f"{self.unit} · {self.element.code} · {self.action[:40]}"
+
+    # The dates below read the history; list pages prefetch "status_changes" so they cost no query per plan.
+    def history(self) -> list["FollowUpStatusChange"]:
+        return sorted(self.status_changes.all(), key=lambda change: (change.date, change.recorded_at, change.id))
+
+    @property
+    def planned_on(self):
+        """The day of the plan's first recorded status."""
+        changes = self.history()
+        return changes[0].date if changes else None
+
+    @property
+    def started_on(self):
+        """The first day it was marked in progress."""
+        return next((change.date for change in self.history() if change.status == self.Status.IN_PROGRESS), None)
+
+    @property
+    def completed_on(self):
+        """The day of the last completion, while the plan is completed (a reopened plan has none)."""
+        if self.status != self.Status.DONE:
+            return None
+        return next((change.date for change in reversed(self.history()) if change.status == self.Status.DONE), None)
+
+
+class FollowUpStatusChange(models.Model):
+    """One step in a plan's history: the status it took and the day that happened (which the user gives; it may
+    be earlier than the day it was recorded)."""
+
+    plan = models.ForeignKey(FollowUpPlan, verbose_name=_("rencana tindak lanjut"), on_delete=models.CASCADE,
+                             related_name="status_changes")
+    status = models.CharField(_("status"), max_length=12, choices=FollowUpPlan.Status.choices)
+    date = models.DateField(_("tanggal"))
+    note = models.CharField(_("catatan"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("dicatat oleh"))
+    recorded_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "date", "recorded_at", "id"]
+        verbose_name = _("perubahan status RTL")
+        verbose_name_plural = _("perubahan status RTL")
+
+    def __str__(self):
+        return f"{self.plan_id} · {self.get_status_display()} · {self.date:%Y-%m-%d}"
 
 
 class Publication(models.Model):
@@ -91,6 +138,7 @@ class GeneratedDocument(models.Model):
         RECAP_XLSX = "recap_xlsx", _("Rekap SKM daerah (Excel)")
         RECAP_PDF = "recap_pdf", _("Rekap SKM daerah (PDF)")
         RESPONSES_XLSX = "responses_xlsx", _("Data responden (Excel)")
+        EVIDENCE_PACK = "evidence_pack", _("Paket bukti evaluasi SKM (PEKPPP, zip)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Menunggu")

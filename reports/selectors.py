@@ -9,17 +9,21 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Population, Service, ServiceUnit
+from agencies.zones import unit_zones
 from reports.ikm import (
     SCORES, ElementScore, ElementTotal, IkmResult, MissingAnswers, change_is_significant, compute_ikm,
     element_score, ikm_confidence_interval,
 )
-from reports.models import FollowUpPlan
+from reports.followup import (
+    ElementResult, FollowUpIndicators, PlanFacts, SurveyedQuarter, follow_up_indicators_compute, weak_codes,
+)
+from reports.models import FollowUpPlan, FollowUpStatusChange
 from reports.periods import Period
 from reports.sampling import krejcie_morgan
 from surveys import official
@@ -192,6 +196,25 @@ def _elements_of(questionnaire_ids) -> dict[int, list[Element]]:
     return elements
 
 
+def _main_scores(respondents: Mapping[tuple, int], answers: Mapping[tuple, list[int]]) -> dict:
+    """Scores per key (the respondents' keys without their last part, the questionnaire id) on the questionnaire
+    most of the key's respondents answered."""
+    main = {}
+    for (*key, questionnaire_id), n in respondents.items():
+        key = tuple(key)
+        if key not in main or (n, questionnaire_id) > main[key]:
+            main[key] = (n, questionnaire_id)
+    questionnaires = Questionnaire.objects.in_bulk({questionnaire_id for _n, questionnaire_id in main.values()})
+    elements = _elements_of(questionnaires)
+    scores = {key: Scores(questionnaire=questionnaires[questionnaire_id], elements=elements[questionnaire_id],
+                          respondents=n) for key, (n, questionnaire_id) in main.items()}
+    for (*key, questionnaire_id, element_id), counts in answers.items():
+        found = scores.get(tuple(key))
+        if found is not None and found.questionnaire.id == questionnaire_id:
+            found.value_counts[element_id] = counts
+    return scores
+
+
 def scores_by_unit(*, unit_ids, period: Period, service_id=None, channel=None) -> dict[int, Scores]:
     """Each unit's scores for the period (units without respondents are left out): two grouped queries.
 
@@ -199,26 +222,29 @@ def scores_by_unit(*, unit_ids, period: Period, service_id=None, channel=None) -
     answered; pooled_scores gives one result per questionnaire.
     """
     read = {"unit_ids": list(unit_ids), "period": period, "service_id": service_id, "channel": channel}
-    respondents = [{"unit_id": unit_id, "questionnaire_id": questionnaire_id, "n": n} for (unit_id, questionnaire_id), n
-                   in _respondents(by=("unit_id", "questionnaire_id"), **read).items()]
-    answers = _answers(by=("unit_id", "questionnaire_id", "element_id"), **read)
-    main = {}
-    for row in respondents:
-        found = main.get(row["unit_id"])
-        if found is None or (row["n"], row["questionnaire_id"]) > (found["n"], found["questionnaire_id"]):
-            main[row["unit_id"]] = row
-    questionnaires = Questionnaire.objects.in_bulk({row["questionnaire_id"] for row in main.values()})
-    elements = _elements_of(questionnaires)
-    scores = {
-        unit_id: Scores(questionnaire=questionnaires[row["questionnaire_id"]],
-                        elements=elements[row["questionnaire_id"]], respondents=row["n"])
-        for unit_id, row in main.items()
-    }
-    for (unit_id, questionnaire_id, element_id), counts in answers.items():
-        unit_scores = scores.get(unit_id)
-        if unit_scores is not None and unit_scores.questionnaire.id == questionnaire_id:
-            unit_scores.value_counts[element_id] = counts
-    return scores
+    scores = _main_scores(_respondents(by=("unit_id", "questionnaire_id"), **read),
+                          _answers(by=("unit_id", "questionnaire_id", "element_id"), **read))
+    return {unit_id: found for (unit_id,), found in scores.items()}
+
+
+def scores_by_unit_quarter(*, unit_ids, year: int) -> dict[tuple[int, int], Scores]:
+    """(unit id, quarter number) -> the unit's scores in each quarter of the year, as scores_by_unit gives them,
+    read from the month tallies in one pass over the year."""
+    read = {"unit_ids": list(unit_ids), "period": Period.year_of(year), "monthly": True}
+
+    def by_quarter(rows: Mapping[tuple, list[int]]) -> dict[tuple, list[int]]:
+        summed = {}
+        for (unit_id, *rest, month), values in rows.items():
+            key = (unit_id, (month.month - 1) // 3 + 1, *rest)
+            found = summed.setdefault(key, [0] * len(values))
+            for index, value in enumerate(values):
+                found[index] += value
+        return summed
+
+    respondents = by_quarter(_summed(ResponseTally, ResponseMonthTally, by=("unit_id", "questionnaire_id"),
+                                     sums={"n": Sum("count")}, **read))
+    answers = by_quarter(_answers(by=("unit_id", "questionnaire_id", "element_id"), **read))
+    return _main_scores({key: n for key, (n,) in respondents.items()}, answers)
 
 
 def _grouped_scores(*, by: tuple[str, ...], **read) -> dict[tuple, Scores]:
@@ -607,8 +633,9 @@ def follow_up_plans_of(*, unit_ids, period: Period):
     made_in = Q(pk__in=[])
     for quarter in period.quarters():
         made_in |= Q(year=quarter.year, quarter=quarter.number)
+    history = Prefetch("status_changes", queryset=FollowUpStatusChange.objects.select_related("recorded_by"))
     return (FollowUpPlan.objects.filter(made_in, unit_id__in=list(unit_ids)).select_related("unit", "element")
-            .order_by("unit__name", "year", "quarter", "element__position", "id"))
+            .prefetch_related(history).order_by("unit__name", "year", "quarter", "element__position", "id"))
 
 
 @dataclass(frozen=True)
@@ -645,3 +672,50 @@ def responses_suspected(*, unit_ids, period: Period):
     return (Response.objects.filter(unit_id__in=list(unit_ids), suspected_repeat=True, answered_at__gte=start,
                                     answered_at__lt=end)
             .select_related("unit", "service", "kiosk", "excluded_by").order_by("-answered_at", "-id"))
+
+
+def follow_up_facts(*, unit_ids, year: int) -> tuple[list[SurveyedQuarter], list[PlanFacts]]:
+    """The units' surveyed quarters of the year with the elements that need a plan, and their plans of the year
+    with the day each was completed: five queries whatever the number of units."""
+    unit_ids = list(unit_ids)
+    surveyed = []
+    for (unit_id, number), scores in sorted(scores_by_unit_quarter(unit_ids=unit_ids, year=year).items()):
+        converted = scores.element_converted
+        rules = scores.questionnaire.rules
+        elements = [ElementResult(code=element.code, converted=converted[element.id],
+                                  letter=rules.grade(converted[element.id]).letter)
+                    for element in scores.elements if element.id in converted]
+        surveyed.append(SurveyedQuarter(unit_id=unit_id, quarter=number, weak_codes=weak_codes(elements)))
+    done = FollowUpPlan.Status.DONE
+    rows = (FollowUpPlan.objects.filter(unit_id__in=unit_ids, year=year).order_by()
+            .annotate(last_done=Max("status_changes__date", filter=Q(status_changes__status=done)))
+            .values_list("unit_id", "quarter", "element__code", "status", "due_date", "last_done"))
+    plans = [PlanFacts(unit_id=unit_id, quarter=quarter, element_code=code, status=status, due_date=due_date,
+                       completed_on=last_done if status == done else None)
+             for unit_id, quarter, code, status, due_date, last_done in rows]
+    return surveyed, plans
+
+
+def _units_today(unit_ids: list[int]) -> date:
+    """Today where the units are (their region's zone); the server's zone when there are none."""
+    zones = set(unit_zones(unit_ids).values())
+    return timezone.localdate(timezone.now(), zones.pop()) if len(zones) == 1 else timezone.localdate()
+
+
+def follow_up_indicators_grouped(*, groups: Mapping, year: int, today: date | None = None) -> dict:
+    """The follow-up indicators (reports.followup.FollowUpIndicators) of each group of units, keyed as `groups`
+    (a key -> unit ids: one unit, an agency with the agencies below it, a region). The facts are read once for
+    all the groups' units. `today` (for overdue plans) defaults to today in the units' region."""
+    groups = {key: set(unit_ids) for key, unit_ids in groups.items()}
+    every = sorted(set().union(*groups.values())) if groups else []
+    surveyed, plans = follow_up_facts(unit_ids=every, year=year)
+    today = today or _units_today(every)
+    return {key: follow_up_indicators_compute(
+        year=year, today=today, surveyed=[found for found in surveyed if found.unit_id in members],
+        plans=[plan for plan in plans if plan.unit_id in members]) for key, members in groups.items()}
+
+
+def follow_up_indicators(*, unit_ids, year: int, today: date | None = None) -> FollowUpIndicators:
+    """The follow-up indicators of a set of units (a unit, an agency's units with its sub-agencies', a region's)
+    for a year."""
+    return follow_up_indicators_grouped(groups={None: unit_ids}, year=year, today=today)[None]

@@ -4,7 +4,7 @@ results, and the task workers' heartbeats."""
 import smtplib
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,53 +14,125 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from agencies.audit import audit_record
 from agencies.models import Agency, AuditEvent
+from agencies.zones import unit_today
 from monev.evidence import PDF
 from monev.services import evidence_check
 from reports.coverage import Board, reminder_recipients
-from reports.models import CoverageReminder, FollowUpPlan, ThirdPartyElement, ThirdPartyResult, WorkerHeartbeat
+from reports.models import (
+    CoverageReminder, FollowUpPlan, FollowUpStatusChange, ThirdPartyElement, ThirdPartyResult, WorkerHeartbeat,
+)
 from reports.periods import Period
 from reports.third_party import RESULT_KINDS, ElementEntry
 
 
-def _check(*, unit, element, quarter: Period, due: Period):
-    if quarter.kind != "quarter" or due.kind != "quarter":
+def _check(*, unit, element, quarter: Period, due_date: date):
+    if quarter.kind != "quarter":
         raise ValidationError(_("Rencana tindak lanjut dibuat per triwulan."))
     if element.questionnaire_id != unit.questionnaire_id:
         raise ValidationError({"element": _("Unsur ini bukan unsur kuesioner unit.")})
-    if due.start < quarter.start:
-        raise ValidationError({"due": _("Target tidak boleh sebelum triwulan survei.")})
+    if due_date < quarter.start:
+        raise ValidationError({"due_date": _("Target selesai tidak boleh sebelum triwulan survei (%(start)s).")
+                                           % {"start": date_format(quarter.start, "j F Y")}})
 
 
-def follow_up_plan_create(*, unit, element, quarter: Period, action: str, responsible: str, due: Period,
-                          status: str = FollowUpPlan.Status.PLANNED, by) -> FollowUpPlan:
-    """A plan made after the survey of `quarter` for one of the unit's elements."""
-    _check(unit=unit, element=element, quarter=quarter, due=due)
+def _check_day(*, day: date, today: date, after: FollowUpStatusChange | None):
+    if day > today:
+        raise ValidationError({"status_date": _("Tanggal tidak boleh setelah hari ini.")})
+    if after is not None and day < after.date:
+        raise ValidationError({"status_date": _(
+            "Tanggal tidak boleh sebelum perubahan status sebelumnya (%(status)s, %(day)s).")
+            % {"status": after.get_status_display(), "day": date_format(after.date, "j F Y")}})
+
+
+def follow_up_plan_create(*, unit, element, quarter: Period, action: str, responsible: str, due_date: date,
+                          planned_on: date | None = None, by) -> FollowUpPlan:
+    """A plan made after the survey of `quarter` for one of the unit's elements, planned on `planned_on` (today in
+    the unit's region by default); its history starts with that day."""
+    today = unit_today(unit.id)
+    planned_on = planned_on or today
+    _check(unit=unit, element=element, quarter=quarter, due_date=due_date)
+    _check_day(day=planned_on, today=today, after=None)
+    by = by if getattr(by, "is_authenticated", False) else None
     plan = FollowUpPlan(unit=unit, element=element, year=quarter.year, quarter=quarter.number, action=action,
-                        responsible=responsible, due_year=due.year, due_quarter=due.number, status=status,
-                        created_by=by if getattr(by, "is_authenticated", False) else None)
-    plan.full_clean()
-    plan.save()
+                        responsible=responsible, due_date=due_date, status=FollowUpPlan.Status.PLANNED,
+                        created_by=by)
+    plan.full_clean(exclude=["created_by"])
+    with transaction.atomic():
+        plan.save()
+        FollowUpStatusChange.objects.create(plan=plan, status=plan.status, date=planned_on, recorded_by=by)
     return plan
 
 
-def follow_up_plan_update(*, plan: FollowUpPlan, action: str, responsible: str, due: Period,
-                          status: str) -> FollowUpPlan:
-    """Change what a plan says or how far it has come; its unit, element and survey quarter stay."""
-    with transaction.atomic():
-        locked = FollowUpPlan.objects.select_for_update().select_related("unit", "element").get(pk=plan.pk)
-        _check(unit=locked.unit, element=locked.element, quarter=Period.quarter(locked.year, locked.quarter),
-               due=due)
-        locked.action, locked.responsible, locked.status = action, responsible, status
-        locked.due_year, locked.due_quarter = due.year, due.number
-        locked.full_clean()
-        locked.save()
+def _evidence_store(plan: FollowUpPlan, upload) -> tuple[str, object]:
+    """Check the upload as monev evidence is checked, and store it under a name of our own."""
+    kind = evidence_check(upload)
+    stored = default_storage.save(f"rtl/{plan.unit.agency.region.code}/{plan.year}/{plan.unit.code}/"
+                                  f"{uuid.uuid4().hex}.{kind.extension}", upload)
+    return stored, kind
+
+
+def follow_up_plan_update(*, plan: FollowUpPlan, action: str, responsible: str, due_date: date, status: str,
+                          status_date: date | None = None, status_note: str = "", evidence_note: str = "",
+                          evidence_link: str = "", evidence_upload=None, by=None) -> FollowUpPlan:
+    """Change what a plan says or how far it has come; its unit, element and survey quarter stay. A new status is
+    added to the history on `status_date` (today in the unit's region by default). Completing needs evidence: a
+    note and a file, photo or link (kept or given now). A new file replaces the previous one."""
+    by = by if getattr(by, "is_authenticated", False) else None
+    stored = kind = None
+    if evidence_upload is not None:
+        try:
+            stored, kind = _evidence_store(plan, evidence_upload)
+        except ValidationError as error:
+            raise ValidationError({"evidence_upload": error.messages}) from None
+    replaced = ""
+    try:
+        with transaction.atomic():
+            locked = (FollowUpPlan.objects.select_for_update().select_related("unit", "element")
+                      .get(pk=plan.pk))
+            _check(unit=locked.unit, element=locked.element,
+                   quarter=Period.quarter(locked.year, locked.quarter), due_date=due_date)
+            locked.action, locked.responsible, locked.due_date = action, responsible, due_date
+            locked.evidence_note, locked.evidence_link = evidence_note.strip(), evidence_link
+            if stored:
+                replaced = locked.evidence_file.name
+                locked.evidence_file.name, locked.evidence_type = stored, kind.content_type
+                locked.evidence_name = (evidence_upload.name or "")[:200]
+            if status == FollowUpPlan.Status.DONE:
+                _check_evidence(locked)
+            if status != locked.status:
+                last = locked.status_changes.order_by("-date", "-recorded_at", "-id").first()
+                day = status_date or unit_today(locked.unit_id)
+                _check_day(day=day, today=unit_today(locked.unit_id), after=last)
+                locked.status = status
+                FollowUpStatusChange.objects.create(plan=locked, status=status, date=day, note=status_note[:500],
+                                                    recorded_by=by)
+            locked.full_clean(exclude=["created_by"])
+            locked.save()
+    except Exception:
+        if stored:
+            default_storage.delete(stored)
+        raise
+    if replaced:
+        default_storage.delete(replaced)
     return locked
+
+
+def _check_evidence(plan: FollowUpPlan):
+    errors = {}
+    if not plan.evidence_note:
+        errors["evidence_note"] = _("Isi keterangan bukti penyelesaian.")
+    if not (plan.evidence_file or plan.evidence_link):
+        missing = _("Lampirkan berkas atau foto, atau isi tautan bukti penyelesaian.")
+        errors["evidence_upload"] = errors["evidence_link"] = missing
+    if errors:
+        raise ValidationError(errors)
 
 
 def worker_heartbeat_record(*, worker_id: str, host: str, pid: int, started_at: datetime) -> None:

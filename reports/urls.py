@@ -22,6 +22,7 @@ urlpatterns = [
     path("saran/<int:response_id>/tema/", views.suggestion_tags_edit, name="suggestion_tags_edit"),
     path("unit/<slug:unit_code>/rtl/", views.follow_up, name="follow_up"),
     path("unit/<slug:unit_code>/rtl/<int:plan_id>/", views.follow_up_edit, name="follow_up_edit"),
+    path("unit/<slug:unit_code>/rtl/<int:plan_id>/bukti/", views.follow_up_evidence, name="follow_up_evidence"),
     path("unit/<slug:unit_code>/pihak-ketiga/", views_third_party.third_party_list, name="third_party_list"),
     path("unit/<slug:unit_code>/pihak-ketiga/<int:result_id>/", views_third_party.third_party_detail,
          name="third_party_detail"),

@@ -11,7 +11,9 @@ from fractions import Fraction
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,8 +31,11 @@ from monev.selectors import monev_unit_status
 from reports import charts
 from reports.alerts import head_region, head_units
 from reports.complaints import complaint_themes
-from reports.forms import CUSTOM, AlertSubscriptionForm, Filters, FollowUpPlanForm, filters_read, period_options
+from reports.forms import (
+    CUSTOM, AlertSubscriptionForm, Filters, FollowUpPlanEditForm, FollowUpPlanForm, filters_read, period_options,
+)
 from reports.ikm import round_half_up
+from reports.followup import ElementResult, weak_codes
 from reports.integrity import integrity_pooled
 from reports.models import AlertSubscription, FollowUpPlan
 from reports.periods import Period
@@ -39,10 +44,10 @@ from reports.aggregates import (
     unit_figures,
 )
 from reports.selectors import (
-    Scores, answers_of, assisted_share, follow_up_plans_of, follow_up_review, questionnaire_changes,
-    respondent_profile_items, respondents_by_channel, respondents_by_day, respondents_by_service_named,
-    respondents_today, sample_for, scores_by_quarter, scores_change,
-    scores_interval, suggestions_search,
+    Scores, answers_of, assisted_share, follow_up_indicators, follow_up_plans_of, follow_up_review,
+    questionnaire_changes, respondent_profile_items, respondents_by_channel, respondents_by_day,
+    respondents_by_service_named, respondents_today, sample_for, scores_by_quarter, scores_change, scores_interval,
+    suggestions_search,
 )
 from reports.services import follow_up_plan_create, follow_up_plan_update
 from reports.third_party import third_party_periods
@@ -356,6 +361,7 @@ def _dashboard(request, scope: Scope):
         "sort": sort, "sort_links": _sort_links(filters, sort),
         # Beside the IKM of a unit or an agency; the region's units each carry theirs in the recap.
         "integrity": integrity_pooled(unit_ids=scope.unit_ids, period=period) if scope.kind != "region" else None,
+        "follow_up_indicators": follow_up_indicators(unit_ids=scope.unit_ids, year=period.end.year, today=today),
     }
     if scope.kind == "unit":
         region_units = ServiceUnit.objects.filter(agency__region=scope.region).values_list("id", flat=True)
@@ -493,6 +499,10 @@ def _plan_quarter(filters: Filters) -> Period:
     return quarter
 
 
+def _plans_url(unit, quarter: Period) -> str:
+    return f"{reverse('reports:follow_up', args=[unit.code])}?period={quarter.slug}"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def follow_up(request, unit_code: str):
@@ -500,24 +510,29 @@ def follow_up(request, unit_code: str):
     scope = _unit_scope(request.user, unit_code)
     unit = scope.obj
     timezone.activate(region_zone(scope.region))
+    today = timezone.localdate()
     filters = filters_read(request.GET, services=_services_of(scope))
     quarter = _plan_quarter(filters)
-    form = FollowUpPlanForm(request.POST or None, unit=unit, quarter=quarter)
+    form = FollowUpPlanForm(request.POST or None, unit=unit, quarter=quarter, today=today)
     if request.method == "POST" and form.is_valid():
         try:
             follow_up_plan_create(unit=unit, element=form.cleaned_data["element"], quarter=quarter,
                                   action=form.cleaned_data["action"], responsible=form.cleaned_data["responsible"],
-                                  due=form.cleaned_data["due"], status=form.cleaned_data["status"], by=request.user)
+                                  due_date=form.cleaned_data["due_date"],
+                                  planned_on=form.cleaned_data["status_date"], by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Rencana tindak lanjut disimpan."))
-            return redirect(f"{reverse('reports:follow_up', args=[unit.code])}?period={quarter.slug}")
+            return redirect(_plans_url(unit, quarter))
     groups = unit_figures(unit_ids=[unit.id], period=quarter)[unit.id].groups
     scores = max(groups, key=lambda found: found.respondents) if groups else None  # as the dashboard's headline
     group = _group_context(scores, title=_("Nilai per unsur (NRR × 25)") + f" · {unit.name}, {quarter.label}") \
         if scores else None
     plans = list(follow_up_plans_of(unit_ids=[unit.id], period=quarter))
+    # The elements the follow-up indicators expect a plan for (reports.followup.weak_codes).
+    needs_plan = weak_codes(ElementResult(code=row["element"].code, converted=row["converted"], letter=row["letter"])
+                            for row in group["rows"] if row["converted"] is not None) if group else frozenset()
     if not form.is_bound and group:
         planned = {plan.element_id for plan in plans}
         weakest = next((row["element"] for row in group["weakest"] if row["element"].id not in planned), None)
@@ -525,30 +540,59 @@ def follow_up(request, unit_code: str):
     following = Period.containing(quarter.end + timedelta(days=1))  # offered only once it has started
     return render(request, "reports/follow_up.html", {
         "scope": scope, "unit": unit, "filters": filters, "quarter": quarter, "form": form, "group": group,
-        "page_kind": "follow_up",
-        "plans": plans, "reviews": follow_up_review(unit=unit, period=quarter),
-        "previous": quarter.previous(), "next": following if following.start <= timezone.localdate() else None,
+        "page_kind": "follow_up", "today": today, "needs_plan": needs_plan,
+        "planned_codes": {plan.element.code for plan in plans}, "plans": plans, "reviews": follow_up_review(unit=unit, period=quarter),
+        "previous": quarter.previous(), "next": following if following.start <= today else None,
+        "follow_up_indicators": follow_up_indicators(unit_ids=[unit.id], year=quarter.year, today=today),
     })
+
+
+def _plan_of(request, unit_code: str, plan_id: int) -> tuple[Scope, FollowUpPlan]:
+    scope = _unit_scope(request.user, unit_code)
+    plan = get_object_or_404(FollowUpPlan.objects.select_related("element", "unit__agency__region")
+                             .prefetch_related("status_changes__recorded_by"), pk=plan_id, unit=scope.obj)
+    return scope, plan
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def follow_up_edit(request, unit_code: str, plan_id: int):
-    scope = _unit_scope(request.user, unit_code)
+    scope, plan = _plan_of(request, unit_code, plan_id)
     unit = scope.obj
-    plan = get_object_or_404(FollowUpPlan.objects.select_related("element"), pk=plan_id, unit=unit)
+    timezone.activate(region_zone(scope.region))
     quarter = Period.quarter(plan.year, plan.quarter)
-    form = FollowUpPlanForm(request.POST or None, instance=plan, unit=unit, quarter=quarter)
+    form = FollowUpPlanEditForm(request.POST or None, request.FILES or None, instance=plan, unit=unit,
+                                quarter=quarter, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            follow_up_plan_update(plan=plan, action=form.cleaned_data["action"],
-                                  responsible=form.cleaned_data["responsible"], due=form.cleaned_data["due"],
-                                  status=form.cleaned_data["status"])
+            follow_up_plan_update(plan=plan, action=data["action"], responsible=data["responsible"],
+                                  due_date=data["due_date"], status=data["status"], status_date=data["status_date"],
+                                  status_note=data["status_note"], evidence_note=data["evidence_note"],
+                                  evidence_link=data["evidence_link"], evidence_upload=data["evidence_upload"],
+                                  by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Rencana tindak lanjut diperbarui."))
-            return redirect(f"{reverse('reports:follow_up', args=[unit.code])}?period={quarter.slug}")
+            return redirect(_plans_url(unit, quarter))
     return render(request, "reports/follow_up_edit.html", {
         "scope": scope, "unit": unit, "plan": plan, "quarter": quarter, "form": form, "page_kind": "follow_up",
+        "history": plan.history(),
     })
+
+
+@login_required
+def follow_up_evidence(request, unit_code: str, plan_id: int):
+    """A plan's evidence file, only to staff who see the unit; never from a public media URL."""
+    _scope, plan = _plan_of(request, unit_code, plan_id)
+    if not plan.evidence_file:
+        raise Http404
+    try:
+        stored = default_storage.open(plan.evidence_file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(stored, content_type=plan.evidence_type, filename=plan.evidence_name or None,
+                            as_attachment=plan.evidence_type == "application/pdf")
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response

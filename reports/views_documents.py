@@ -182,7 +182,7 @@ def document_download(request, document_id):
     document = _document_for_user(request.user, document_id)
     if document.status != GeneratedDocument.Status.DONE or not document.file:
         raise Http404
-    content_type = "application/pdf" if document.filename.endswith(".pdf") else XLSX
+    content_type = {"pdf": "application/pdf", "zip": "application/zip"}.get(document.filename.rsplit(".", 1)[-1], XLSX)
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename,
                         content_type=content_type)
 

@@ -1,13 +1,19 @@
-"""Public pages (no login): the published SKM results of each region and a printable notice per unit, read
-from the publication's frozen snapshot only. Only published periods exist here; anything else is a 404."""
+"""Public pages (no login): the published SKM results of each region, a printable notice per unit and the
+period's open data (CSV and JSON), read from the publication's frozen snapshot only. Only published periods
+exist here; anything else is a 404."""
 
-from django.http import Http404, HttpResponse
+import re
+
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 
 from agencies.models import Region
 from agencies.zones import region_zone
 from reports.documents.common import PdfUnavailable
+from reports.documents.open_data import open_data_csv, open_data_document, open_data_rows
 from reports.documents.publication import (
     notice_pdf, public_view, publication_freeze_unfrozen, publication_intact, publication_period,
     publication_versions, publications_of, published_regions, snapshot_changes,
@@ -105,3 +111,45 @@ def unit_notice_pdf(request, region_code, period_slug, unit_code):
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="hasil-skm-{unit_code}-{period_slug}.pdf"'
     return response
+
+
+OPEN_DATA_PERIOD = re.compile(r"[0-9]{4}(-[QS][1-4])?")  # 2026-Q4, 2026-S2 or 2026
+
+
+def _open_data(request, region_code: str, period_slug: str, build):
+    """The period's open data in the form `build` makes of the publication, with the publication's checksum
+    as ETag: a client that has this version gets a 304."""
+    if not OPEN_DATA_PERIOD.fullmatch(period_slug):
+        raise Http404
+    found = _published(request, region_code, period_slug)
+    refusal = _intact_or_refusal(request, found)
+    if refusal:
+        return refusal
+    publication = found["publication"]
+    response = build(publication)
+    response["ETag"] = f'"{publication.checksum}"'
+    response["Last-Modified"] = http_date(publication.published_at.timestamp())
+    response["Access-Control-Allow-Origin"] = "*"  # public figures, read by other platforms' pages too
+    return get_conditional_response(request, etag=response["ETag"],
+                                    last_modified=int(publication.published_at.timestamp()), response=response)
+
+
+def _file_name(publication: Publication, extension: str) -> str:
+    return f"skm-{publication.region.code}-{publication_period(publication).slug}.{extension}"
+
+
+def open_data_csv_file(request, region_code, period_slug):
+    def build(publication):
+        response = HttpResponse(open_data_csv(open_data_rows(publication.snapshot)),
+                                content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{_file_name(publication, "csv")}"'
+        return response
+    return _open_data(request, region_code, period_slug, build)
+
+
+def open_data_json_file(request, region_code, period_slug):
+    def build(publication):
+        response = JsonResponse(open_data_document(publication), json_dumps_params={"ensure_ascii": False})
+        response["Content-Disposition"] = f'inline; filename="{_file_name(publication, "json")}"'
+        return response
+    return _open_data(request, region_code, period_slug, build)

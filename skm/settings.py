@@ -238,6 +238,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint's font subsetting logs every table of every font at INFO: one PDF would fill the log.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
 
 # Seconds a kiosk waits before sending again when the API answers 503 (the database is unreachable).

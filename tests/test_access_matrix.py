@@ -7,7 +7,7 @@ is not known makes the test fail and list the pattern, so that nobody forgets to
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -20,7 +20,7 @@ from django.utils import timezone
 from agencies.models import Agency, Region, ServiceUnit, StaffRole
 from campaigns.models import Campaign
 from campaigns.services import campaign_save
-from monev.models import Evidence
+from monev.models import Evidence, PublicationMedium
 from monev.services import checklist_ensure
 from reports.models import FollowUpPlan, GeneratedDocument, ThirdPartyElement, ThirdPartyResult
 from surveys.models import Flag, FlagGroup, Kiosk, Response
@@ -127,9 +127,12 @@ def _flag_group_in(target) -> int:
 
 def _plan_in(target) -> int:
     unit = _unit_in(target)
-    return FollowUpPlan.objects.create(unit=unit, element=unit.questionnaire.elements.first(), year=2026,
-                                       quarter=2, action="Menambah loket", responsible="Kepala unit", due_year=2026,
-                                       due_quarter=3).pk
+    plan = FollowUpPlan.objects.create(unit=unit, element=unit.questionnaire.elements.first(), year=2026,
+                                       quarter=2, action="Menambah loket", responsible="Kepala unit",
+                                       due_date=date(2026, 9, 30), evidence_name="bukti.pdf",
+                                       evidence_type="application/pdf")
+    plan.evidence_file.save("bukti.pdf", ContentFile(b"%PDF-1.4\n"), save=True)  # its evidence URL answers too
+    return plan.pk
 
 
 def _third_party_in(target) -> int:
@@ -170,6 +173,14 @@ def _monev_evidence_in(target) -> int:
     return evidence.pk
 
 
+def _medium_in(target) -> int:
+    medium = PublicationMedium(unit=_unit_in(target), year=2026, period="2026-Q2", kind="notice_board",
+                               name="Papan loket", published_on=local(2026, 7, 6).date(), content_type="image/png",
+                               original_name="papan.png")
+    medium.file.save("papan.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    return medium.pk
+
+
 def _document_in(target):
     document = GeneratedDocument.objects.create(
         kind=GeneratedDocument.Kind.RESPONSES_XLSX, unit=_unit_in(target), period="2026-Q2",
@@ -193,9 +204,10 @@ FILLERS = {
     "item_id": _monev_item_in,
     "evidence_id": _monev_evidence_in,
     "campaign_id": _campaign_in,
+    "medium_id": _medium_in,
 }
 # The scope an object kwarg belongs to when the URL has no scope kwarg of its own.
-OWN_SCOPE = {"document_id": "unit", "campaign_id": "unit", "response_id": "unit"}
+OWN_SCOPE = {"document_id": "unit", "campaign_id": "unit", "response_id": "unit", "medium_id": "unit"}
 
 
 def _scope_kind(url: StaffUrl) -> str | None:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from agencies.audit import audit_record
 from campaigns.models import Campaign
 from campaigns.services import campaign_save
-from monev.services import assessment_record, checklist_ensure, evidence_add
+from monev.services import assessment_record, checklist_ensure, evidence_add, medium_record
 from pulse.models import PulseAnswer
 from agencies.models import AuditEvent, Population, StaffRole
 from reports.documents.publication import published_period
@@ -60,7 +60,7 @@ def data(admin_user):
     QuestionnaireTranslation.objects.create(questionnaire=unit.questionnaire, language="jv", name="Basa Jawa")
     element = unit.questionnaire.elements.get(code="U3")
     FollowUpPlan.objects.create(unit=unit, element=element, year=2026, quarter=3, action="Tambah petugas loket",
-                                responsible="Sekretaris Lurah", due_year=2026, due_quarter=4)
+                                responsible="Sekretaris Lurah", due_date=date(2026, 12, 31))
     Publication.objects.create(region=region, year=2026, quarter=3, published_by=admin_user)
     Group.objects.create(name="Operator")
     audit_record(actor=admin_user, action=AuditEvent.Action.ROLE_GRANTED, target="lurah", region=region)
@@ -75,6 +75,8 @@ def data(admin_user):
                  upload=SimpleUploadedFile("sop.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
     assessment_record(unit=unit, item=item, status="met", note="SOP dipajang", visited_on=date(2026, 10, 1),
                       by=admin_user)
+    medium_record(scope=unit, period=Period.quarter(2026, 3), kind="social", name="Instagram @kelurahan.mawar",
+                  published_on=date(2026, 10, 2), url="https://example.org/p/1", by=admin_user)
     PulseAnswer.objects.create(unit=unit, kiosk=kiosk, key=uuid.uuid4(), value=4, answered_at=local(2026, 8, 3),
                                day=date(2026, 8, 3))
     suggestion_tags_correct(Response.objects.get(suggestion__startswith="Antrean"), elements=["U3"], tone="keluhan",
@@ -300,8 +302,8 @@ def test_it_lists_responses_and_tallies_without_a_query_per_row(admin_client, da
     for n in range(5):
         make_user(f"staf-{n}", data)
         FollowUpPlan.objects.create(unit=data, element=data.questionnaire.elements.get(code="U1"), year=2026,
-                                    quarter=3, action=f"Kegiatan {n}", responsible="Lurah", due_year=2026,
-                                    due_quarter=4)
+                                    quarter=3, action=f"Kegiatan {n}", responsible="Lurah",
+                                    due_date=date(2026, 12, 31))
     ImportBatch.objects.create(unit=data, filename="rekap-2.xlsx", sha256="b" * 64, row_count=0)
     assert {model: queries(model) for model in models} == before
 

@@ -70,7 +70,7 @@ def test_an_agency_admin_opens_a_unit_dashboard_and_switches_the_period(page, li
     FollowUpPlan.objects.create(
         unit=world.unit, element=world.unit.questionnaire.elements.get(code="U3"), year=previous.year,
         quarter=previous.number, action="Menambah satu petugas loket pada jam sibuk", responsible="Kepala Seksi",
-        due_year=current.year, due_quarter=current.number, status=FollowUpPlan.Status.DONE)
+        due_date=current.end, status=FollowUpPlan.Status.DONE)
 
     page.goto(f"{live_server.url}/")
     page.fill("#id_username", world.agency_admin.username)

@@ -1,6 +1,7 @@
 """The quarterly evaluation, read back from the PDF."""
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -32,7 +33,7 @@ def three_quarters(world):
     element = world.unit.questionnaire.elements.get(code="U3")
     FollowUpPlan.objects.create(unit=world.unit, element=element, year=2026, quarter=2, status="done",
                                 action="Layanan antar jemput berkas", responsible="Sekcam",
-                                due_year=2026, due_quarter=3)
+                                due_date=date(2026, 9, 30))
     return world
 
 

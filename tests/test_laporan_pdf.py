@@ -1,6 +1,7 @@
 """The Laporan Hasil SKM, read back from the PDF."""
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -84,7 +85,7 @@ def test_follow_up_plans_and_suggestions_are_printed_escaped_and_wrapped(world):
     element = world.unit.questionnaire.elements.get(code="U3")
     FollowUpPlan.objects.create(unit=world.unit, element=element, year=2026, quarter=3,
                                 action="Menambah loket pada jam sibuk", responsible="Kasi Pelayanan",
-                                due_year=2026, due_quarter=4)
+                                due_date=date(2026, 12, 31))
     data = laporan_pdf(scope=DocumentScope.for_unit(world.unit), period=Q3)
     text = flat(pdf_text(data)[0])
     assert "Menambah loket pada jam sibuk" in text and "TW IV 2026" in text and "Kasi Pelayanan" in text

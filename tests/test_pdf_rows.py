@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -50,7 +51,7 @@ def test_the_evaluation_never_splits_a_follow_up_row_and_repeats_its_header(worl
         submit(unit, make_service(unit), [3] * 9)
         FollowUpPlan.objects.create(unit=unit, element=element, year=2026, quarter=2, status="planned",
                                     action=f"Awal{n:02d} {FILLER} Akhir{n:02d}", responsible=f"Penanggung{n:02d}",
-                                    due_year=2026, due_quarter=3)
+                                    due_date=date(2026, 9, 30))
     pdf = evaluation_pdf(scope=DocumentScope.for_agency(world.agency, user=world.agency_admin),
                          period=Period.quarter(2026, 3))
     assert_rows_whole(pages_of(pdf), [(f"Awal{n:02d}", f"Akhir{n:02d}", f"Penanggung{n:02d}") for n in range(ROWS)],

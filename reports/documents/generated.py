@@ -5,6 +5,7 @@ scope covers the document's region, agency or unit."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.files import File
@@ -22,6 +23,14 @@ from reports.periods import Period
 KEEP_FOR = timedelta(days=7)
 EXTENSIONS = {GeneratedDocument.Kind.RECAP_XLSX: "xlsx", GeneratedDocument.Kind.RECAP_PDF: "pdf",
               GeneratedDocument.Kind.RESPONSES_XLSX: "xlsx"}
+# Kinds built by the apps above reports (the monev evidence pack), registered from their AppConfig.ready():
+# kind -> build(document=, period=, out=, progress=).
+BUILDERS: dict[str, Callable] = {}
+
+
+def document_builder_register(kind: str, *, extension: str, build: Callable) -> None:
+    EXTENSIONS[kind] = extension
+    BUILDERS[kind] = build
 
 
 def document_request(*, kind: str, period: Period, user, region=None, agency=None, unit=None) -> GeneratedDocument:
@@ -49,7 +58,9 @@ def document_build(*, document: GeneratedDocument) -> None:
     name = f"{document.kind.replace('_', '-')}-{scope_name}-{period.slug}.{EXTENSIONS[document.kind]}"
     region = document.region or (document.agency or document.unit.agency).region
     with tempfile.TemporaryFile() as out, document_language(), timezone.override(region_zone(region)):
-        if document.kind == GeneratedDocument.Kind.RECAP_XLSX:
+        if document.kind in BUILDERS:
+            BUILDERS[document.kind](document=document, period=period, out=out, progress=progress)
+        elif document.kind == GeneratedDocument.Kind.RECAP_XLSX:
             recap_xlsx_write(region=document.region, period=period, out=out, progress=progress)
         elif document.kind == GeneratedDocument.Kind.RECAP_PDF:
             out.write(recap_pdf(region=document.region, period=period, progress=progress))

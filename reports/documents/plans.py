@@ -26,7 +26,8 @@ def plans_for(*, unit_ids, period: Period) -> list[dict]:
     plans = list(follow_up_plans_of(unit_ids=unit_ids, period=period))
     today = timezone.localdate()
     scores_of_quarter = {}
-    for quarter_key in {(p.year, p.quarter) for p in plans} | {(p.due_year, p.due_quarter) for p in plans}:
+    due = {plan.id: Period.containing(plan.due_date) for plan in plans}
+    for quarter_key in {(p.year, p.quarter) for p in plans} | {(q.year, q.number) for q in due.values()}:
         quarter = Period.quarter(*quarter_key)
         if quarter.start <= today:
             scores_of_quarter[quarter_key] = _element_converted({p.unit_id for p in plans}, quarter)
@@ -35,9 +36,9 @@ def plans_for(*, unit_ids, period: Period) -> list[dict]:
         key = (plan.unit_id, plan.element.code)
         rows.append({
             "number": position, "unit": plan.unit.name, "element": f"{plan.element.code} {plan.element.name}",
-            "action": plan.action, "due": Period.quarter(plan.due_year, plan.due_quarter).short_label,
+            "action": plan.action, "due": due[plan.id].short_label,
             "responsible": plan.responsible, "status": plan.get_status_display(), "status_code": plan.status,
             "before": scores_of_quarter.get((plan.year, plan.quarter), {}).get(key, "–"),
-            "after": scores_of_quarter.get((plan.due_year, plan.due_quarter), {}).get(key, "–"),
+            "after": scores_of_quarter.get((due[plan.id].year, due[plan.id].number), {}).get(key, "–"),
         })
     return rows

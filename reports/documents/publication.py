@@ -27,7 +27,8 @@ from reports.selectors import Scores, responses_in_period, samples_by_unit
 from surveys.models import Regulation, ResponseMonthTally
 
 TREND_SHOWN = 4
-SNAPSHOT_FORMAT = 1
+# 2: each element also holds the counts of answers valued 1..4 (open data); format 1 snapshots have none.
+SNAPSHOT_FORMAT = 2
 
 
 class NotPublishable(ValueError):
@@ -82,9 +83,12 @@ def _decimal(value: Decimal | None) -> str | None:
 
 
 def _group(scores: Scores) -> dict:
-    """One questionnaire's figures as published (values as exact decimal strings)."""
+    """One questionnaire's figures as published (values as exact decimal strings). Each element keeps its
+    counts of answers valued 1..4, or None where only its sum and answers are known (a third-party result
+    reported as sums)."""
     result = scores.result
     converted = scores.element_converted
+    sums_only = getattr(scores, "extra_totals", {})
     return {
         "questionnaire": scores.questionnaire.code, "title": scores.questionnaire.title,
         "regulation": scores.questionnaire.regulation,
@@ -92,6 +96,8 @@ def _group(scores: Scores) -> dict:
         "legal_basis": scores.questionnaire.legal_basis,
         "respondents": scores.respondents,
         "elements": [{"code": element.code, "name": element.name, "answers": total.count, "sum": total.sum,
+                      "counts": None if element.id in sums_only
+                      else list(scores.value_counts.get(element.id, [0, 0, 0, 0])),
                       "converted": _decimal(converted.get(element.id))}
                      for element, total in zip(scores.elements, scores.totals, strict=True)],
         "ikm": _decimal(result.ikm) if result else None,
@@ -320,11 +326,25 @@ def public_view(*, publication: Publication) -> dict:
                    for code, grades in sorted(snapshot["grade_tables"].items())]
     return {
         "publication": publication, "period": period, "rows": rows, "regulations": regulations,
+        "region_groups": [_shown_group(group) for group in snapshot.get("region", {}).get("groups", [])],
         "provisional": publication.provisional,
         "short_units": [names[code] for code in snapshot["short"]],
         "empty_units": [names[code] for code in snapshot["empty"]],
         "published_on": date_text(region_date(region, publication.published_at)),
     }
+
+
+def _same_fields(old: dict, new: dict) -> bool:
+    return all(old[key] == new[key] for key in old.keys() & new.keys() if key != "elements")
+
+
+def _same_figures(before: list[dict], after: list[dict]) -> bool:
+    """Whether two versions' groups hold the same figures. A field only one of them has (the counts of
+    answers that an older snapshot format lacks) is not a change."""
+    return len(before) == len(after) and all(
+        _same_fields(old, new) and len(old["elements"]) == len(new["elements"])
+        and all(_same_fields(a, b) for a, b in zip(old["elements"], new["elements"]))
+        for old, new in zip(before, after))
 
 
 def snapshot_changes(before: dict, after: dict) -> list[str]:
@@ -333,7 +353,7 @@ def snapshot_changes(before: dict, after: dict) -> list[str]:
     changes = []
     for row in after.get("units", []):
         previous = old.get(row["code"], {"respondents": 0, "groups": []})
-        if previous["respondents"] == row["respondents"] and previous["groups"] == row["groups"]:
+        if previous["respondents"] == row["respondents"] and _same_figures(previous["groups"], row["groups"]):
             continue
         parts = []
         if previous["respondents"] != row["respondents"]:

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0009_unit_integrity_rules'),
-        ('reports', '0006_coverage_reminder'),
+        ('reports', '0008_evidence_pack_document_kind'),
         ('surveys', '0012_integrity_flags_and_qr_rate_counts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

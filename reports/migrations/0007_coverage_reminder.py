@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0009_unit_integrity_rules'),
-        ('reports', '0005_alert_subscriptions'),
+        ('reports', '0006_follow_up_dates_and_evidence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
