@@ -481,3 +481,20 @@ def test_the_coverage_board_counts_a_unit_surveyed_by_a_third_party(pooled):
     assert lines[world.sub_unit.code].surveyed and lines[world.sub_unit.code].sample.respondents == 40
     assert lines[world.other_unit.code].sample.respondents == 25
     assert lines[world.unit.code].sample.respondents == 3
+
+
+def test_open_data_and_the_evidence_pack_carry_the_published_mark(pooled):
+    import csv
+
+    from reports.documents.publication import publication_publish
+
+    world = pooled
+    publication_publish(region=world.region, period=Q2, user=world.region_admin)
+    csv_text = body(client_for(None).get(reverse("public:open-data-csv",
+                                                 args=[world.region.code, "2026-Q2"]))).decode("utf-8-sig")
+    rows = {row["unit_code"]: row for row in csv.DictReader(io.StringIO(csv_text))}
+    assert [rows[unit.code]["third_party"] for unit in (world.unit, world.sub_unit, world.other_unit)] == [
+        "false", "true", "true"]
+    pdf = pdf_words(client_for(world.agency_admin).get(
+        f"/monev/bukti-pekppp/unit/{world.sub_unit.code}/bukti-pekppp.pdf", {"tahun": 2026}))
+    assert "termasuk hasil survei pihak ketiga: PT Survei Nusantara" in pdf

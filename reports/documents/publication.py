@@ -88,7 +88,7 @@ def _group(scores: Scores) -> dict:
     reported as sums)."""
     result = scores.result
     converted = scores.element_converted
-    sums_only = getattr(scores, "extra_totals", {})
+    sums_only = scores.extra_totals
     return {
         "questionnaire": scores.questionnaire.code, "title": scores.questionnaire.title,
         "regulation": scores.questionnaire.regulation,
