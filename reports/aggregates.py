@@ -95,7 +95,8 @@ def figure_pool(figures: Iterable[Figure]) -> Figure:
                   replaced=[result for figure in figures for result in figure.replaced])
 
 
-def unit_figures(*, unit_ids, period: Period, service_id=None, channel=None) -> dict[int, Figure]:
+def unit_figures(*, unit_ids, period: Period, service_id=None, channel=None,
+                 third_party: list[ThirdPartyScores] | None = None) -> dict[int, Figure]:
     """Each unit's figure (units without respondents get an empty one): the captured responses (three grouped
     queries) and the third-party results whose period lies within this one (one more; with such results, one or
     two grouped queries on the captured responses of their periods).
@@ -104,14 +105,21 @@ def unit_figures(*, unit_ids, period: Period, service_id=None, channel=None) -> 
     questionnaire. Where the unit has captured responses in the result's period, the recorded choice decides:
     the result alone (those captured responses are left out), both pooled, or, until somebody chooses, the
     captured responses alone with the result's provider in `pending`. A figure narrowed to a service or a channel
-    holds captured responses only: a third-party result has neither."""
+    holds captured responses only: a third-party result has neither.
+
+    `third_party`: the units' results already read (third_party_scores) over a span holding the period, when the
+    caller needs them for other periods too; those within the period are used instead of reading them again."""
     unit_ids = list(unit_ids)
     found = scores_by_unit_questionnaire(unit_ids=unit_ids, period=period, service_id=service_id,
                                          channel=channel)
     figures = {unit_id: Figure(groups=list(found.get(unit_id, []))) for unit_id in unit_ids}
     if service_id or channel:
         return figures
-    results = third_party_scores(unit_ids=unit_ids, period=period)
+    if third_party is None:
+        results = third_party_scores(unit_ids=unit_ids, period=period)
+    else:
+        results = [result for result in third_party
+                   if period.start <= result.period.start and result.period.end <= period.end]
     if not results:
         return figures
     respondents, answers = _captured_in_result_periods(results)
@@ -167,12 +175,13 @@ def _with(groups: list[Scores], added: Scores) -> list[Scores]:
     return [*groups, added]
 
 
-def scope_figure(*, unit_ids, period: Period, service_id=None, channel=None) -> Figure:
+def scope_figure(*, unit_ids, period: Period, service_id=None, channel=None,
+                 third_party: list[ThirdPartyScores] | None = None) -> Figure:
     """The figure of one unit, or the pool of several (an agency's document), its groups in the order the
     questionnaires were first answered in the period (one answered only by a third-party result goes last)."""
     unit_ids = list(unit_ids)
     read = {"unit_ids": unit_ids, "period": period, "service_id": service_id, "channel": channel}
-    figures = unit_figures(**read)
+    figures = unit_figures(**read, third_party=third_party)
     if len(figures) == 1:
         return next(iter(figures.values()))
     pooled = figure_pool(figures.values())

@@ -44,13 +44,13 @@ from reports.aggregates import (
     unit_figures,
 )
 from reports.selectors import (
-    Scores, answers_of, assisted_share, follow_up_indicators, follow_up_plans_of, follow_up_review,
+    Scores, answers_of, assisted_share, follow_up_indicators, follow_up_plans_of, follow_up_review, pooled_scores,
     questionnaire_changes, respondent_profile_items, respondents_by_channel, respondents_by_day,
     respondents_by_service_named, respondents_today, sample_for, scores_by_quarter, scores_change, scores_interval,
     suggestions_search,
 )
 from reports.services import follow_up_plan_create, follow_up_plan_update
-from reports.third_party import third_party_periods
+from reports.third_party import third_party_scores
 from surveys.models import Channel, Response
 from surveys.services import suggestion_tags_correct
 from surveys.themes import THEMES, Tone
@@ -278,19 +278,27 @@ def _sort_links(filters: Filters, sort: str) -> dict:
     return links
 
 
-def _trend(scope: Scope, filters: Filters, questionnaire) -> dict | None:
+def _trend_quarters(period: Period) -> list[Period]:
+    return Period.containing(period.end).previous_ones(TREND_QUARTERS)
+
+
+def _holds(period: Period, held: set[Period]) -> bool:
+    """Whether one of the third-party result periods lies within the period."""
+    return any(period.start <= found.start and found.end <= period.end for found in held)
+
+
+def _trend(scope: Scope, filters: Filters, questionnaire, results: list) -> dict | None:
     if questionnaire is None:
         return None
-    quarters = Period.containing(filters.period.end).previous_ones(TREND_QUARTERS)
+    quarters = _trend_quarters(filters.period)
     narrowing = {"service_id": filters.service_id, "channel": filters.channel or None}
     found = scores_by_quarter(unit_ids=scope.unit_ids, quarters=quarters, questionnaire_id=questionnaire.id,
                               **narrowing)
     # A quarter holding a third-party result is read again from the one figure definition, which pools it.
-    span = Period.custom(quarters[0].start, quarters[-1].end)
-    held = third_party_periods(unit_ids=scope.unit_ids, period=span) if not any(narrowing.values()) else set()
+    held = {result.period for result in results}
     for quarter in quarters:
-        if any(quarter.start <= period.start and period.end <= quarter.end for period in held):
-            pooled = figure_pool(unit_figures(unit_ids=scope.unit_ids, period=quarter).values())
+        if _holds(quarter, held):
+            pooled = figure_pool(unit_figures(unit_ids=scope.unit_ids, period=quarter, third_party=results).values())
             found[quarter] = next((scores for scores in pooled.groups
                                    if scores.questionnaire.id == questionnaire.id), None)
     found = {quarter: scores for quarter, scores in found.items() if scores is not None}
@@ -308,23 +316,33 @@ def _dashboard(request, scope: Scope):
     period = filters.period
     narrowing = {"service_id": filters.service_id, "channel": filters.channel or None}
     today = timezone.localdate()
+    # The third-party results of this period, the previous one and the trend's quarters, read once; where none
+    # lies in a period, the captured responses' pool is its figure (one definition, fewer queries).
+    trend_quarters = _trend_quarters(period)
+    span = Period.custom(min(trend_quarters[0].start, period.previous().start),
+                         max(trend_quarters[-1].end, period.end))
+    results = [] if filters.is_narrowed else third_party_scores(unit_ids=scope.unit_ids, period=span)
+    held = {result.period for result in results}
     if scope.kind == "unit":
         # One result per questionnaire (a unit that changed questionnaire within the period has two), in the order
         # they were first answered; the headline shows the one most respondents answered.
-        figure = scope_figure(unit_ids=scope.unit_ids, period=period, **narrowing)
+        figure = scope_figure(unit_ids=scope.unit_ids, period=period, **narrowing, third_party=results)
         groups = figure.groups
         main = max(groups, key=lambda scores: scores.respondents) if groups else None
         unavailable = main.unavailable_reason if main else _("belum ada responden")
     else:
         # An agency or a region: the one definition of reports.aggregates, per unit then pooled.
         tree = agency_tree(scope.region)
-        figures = unit_figures(unit_ids=scope.unit_ids, period=period, **narrowing)
+        figures = unit_figures(unit_ids=scope.unit_ids, period=period, **narrowing, third_party=results)
         figure = figure_pool(figures.values())
         groups, main, unavailable = figure.groups, figure.scores, figure.unavailable_reason
     questionnaire = main.questionnaire if main else (scope.obj.questionnaire if scope.kind == "unit" else None)
-    previous_figure = figure_pool(unit_figures(unit_ids=scope.unit_ids, period=period.previous(),
-                                               **narrowing).values())
-    previous = next((scores for scores in previous_figure.groups
+    if _holds(period.previous(), held):
+        previous_groups = figure_pool(unit_figures(unit_ids=scope.unit_ids, period=period.previous(),
+                                                   third_party=results).values()).groups
+    else:
+        previous_groups = pooled_scores(unit_ids=scope.unit_ids, period=period.previous(), **narrowing)
+    previous = next((scores for scores in previous_groups
                      if questionnaire and scores.questionnaire.id == questionnaire.id), None)
     respondents = sum(scores.respondents for scores in groups)
     where = f"{scope.name}, {period.label}"
@@ -347,7 +365,7 @@ def _dashboard(request, scope: Scope):
         "previous_period": period.previous(),
         "respondents": respondents,
         "today_count": respondents_today(unit_ids=scope.unit_ids, **narrowing),
-        "trend": _trend(scope, filters, questionnaire),
+        "trend": _trend(scope, filters, questionnaire, results),
         "profile_charts": _profile_charts(scope, filters),
         "channel_chart": charts.pie_chart(
             items=[(str(label), channels.get(code, 0)) for code, label in Channel.choices],
