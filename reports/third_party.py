@@ -136,13 +136,6 @@ def scores_of_result(result: ThirdPartyResult, rows: list[ThirdPartyElement]) ->
     return scores
 
 
-def third_party_periods(*, unit_ids, period: Period) -> set[Period]:
-    """The periods of the units' third-party results that lie within `period`: one query."""
-    slugs = (ThirdPartyResult.objects.filter(unit_id__in=list(unit_ids), start__gte=period.start, end__lte=period.end)
-             .order_by().values_list("period", flat=True).distinct())
-    return {Period.from_slug(slug) for slug in slugs}
-
-
 def third_party_scores(*, unit_ids, period: Period) -> list[ThirdPartyScores]:
     """The units' third-party results whose period lies within `period`, oldest first: one query."""
     rows = (ThirdPartyElement.objects
