@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _, ngettext
 
 from agencies.models import Agency, Region, ServiceUnit
+from reports.figure_cache import figures_cached
 from reports.ikm import IkmResult
 from reports.periods import Period
 from reports.selectors import Sample, Scores, samples_by_unit, scores_by_unit_questionnaire, scores_merge
@@ -70,11 +71,16 @@ def figure_pool(figures: Iterable[Figure]) -> Figure:
 
 
 def unit_figures(*, unit_ids, period: Period, service_id=None, channel=None) -> dict[int, Figure]:
-    """Each unit's figure (units without respondents get an empty one): two grouped queries."""
+    """Each unit's figure (units without respondents get an empty one): read from the cache keyed on the
+    units' data versions (reports.figure_cache), else two grouped queries."""
     unit_ids = list(unit_ids)
-    found = scores_by_unit_questionnaire(unit_ids=unit_ids, period=period, service_id=service_id,
+
+    def compute():
+        found = scores_by_unit_questionnaire(unit_ids=unit_ids, period=period, service_id=service_id,
                                              channel=channel)
-    return {unit_id: Figure(groups=found.get(unit_id, [])) for unit_id in unit_ids}
+        return {unit_id: Figure(groups=found.get(unit_id, [])) for unit_id in unit_ids}
+
+    return figures_cached("unit_figures", unit_ids=unit_ids, params=(period, service_id, channel), compute=compute)
 
 
 @dataclass
