@@ -197,6 +197,12 @@ TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
 
+# Django's cache (kiosk rows, forms, flood counters, cached figures: docs/performance.md): the process's memory by
+# default; CACHE_URL=redis://host:6379/0 shares it between processes (needs the `redis` package).
+if os.environ.get("CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["CACHE_URL"]}}
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [SHARED_DIR / "static"]
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or None  # collected only for production
