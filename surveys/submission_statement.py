@@ -32,6 +32,7 @@ surveys.tallies.tallies_add, which `rebuild_tallies --check` verifies.
 from datetime import date
 
 from django.db import connection
+from django.db.models import CharField
 
 from surveys.data_versions import new_version, version_upsert_sql
 from surveys.models import (
@@ -49,9 +50,14 @@ def _quoted(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _cast(field) -> str:
+    # Text, not varchar(n): an explicit cast to varchar(n) would cut a long value where the INSERT refuses it.
+    return "text" if isinstance(field, CharField) else field.db_type(connection)
+
+
 def _values(model, columns, rows) -> tuple[str, list]:
     """`(VALUES (..), ..) AS v(columns)` with every parameter cast to its column's type."""
-    casts = [model._meta.get_field(column).db_type(connection) for column in columns]
+    casts = [_cast(model._meta.get_field(column)) for column in columns]
     row = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
     return (f"(VALUES {', '.join([row] * len(rows))}) AS v({', '.join(columns)})",
             [value for values in rows for value in values])
