@@ -71,7 +71,7 @@ def response_submit(new: NewResponse) -> tuple[int, bool]:
     """Store one response exactly once. Returns (response id, created); a known key returns its id.
 
     PostgreSQL: one statement in the caller's transaction (surveys.submission_statement). Elsewhere the ORM
-    path, in a savepoint that a known key rolls back."""
+    path, in a transaction (a savepoint inside the caller's) that a known key rolls back."""
     response, answers = new.build()
     if connection.vendor == "postgresql":
         day = response_key(response, unit_zones([response.unit_id])[response.unit_id])[3]
