@@ -6,14 +6,14 @@ unit's figures gives the unit a new version in the same transaction, so after a 
 the next read computes afresh; an entry is never invalidated, it is simply no longer asked for (and expires).
 
 The versions are read from the same database as the tallies (skm.routers), before the figures: a figure is
-never older than the versions in its key. Django's cache framework holds the entries: the process's memory
-by default, Redis when CACHE_URL is set (docs/deployment.md).
+never older than the versions in its key. Django's cache "figures" holds the entries: the process's memory by
+default (a bounded number of entries), Redis when CACHE_URL is set (skm/settings.py, docs/deployment.md).
 """
 
 import hashlib
 from collections.abc import Callable, Hashable
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import QuerySet
 
 from surveys.data_versions import units_data_digest
@@ -32,6 +32,7 @@ def figures_cached(name: str, *, unit_ids, params: Hashable, compute: Callable):
     digest = units_data_digest(unit_ids=unit_ids)
     text = repr((name, unit_ids if isinstance(unit_ids, list) else None, params, digest))
     key = f"reports:figures:{name}:{hashlib.sha256(text.encode()).hexdigest()}"
+    cache = caches["figures"]
     found = cache.get(key)
     if found is None:
         found = compute()
