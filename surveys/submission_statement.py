@@ -63,8 +63,10 @@ def _values(model, columns, rows) -> tuple[str, list]:
             [value for values in rows for value in values])
 
 
-def _tally_cte(model, key_columns, rows) -> tuple[str, list]:
-    """Add each row's count to its tally row, if the response was inserted."""
+def _tally_cte(model, key_columns, rows) -> tuple[str, list] | None:
+    """Add each row's count to its tally row, if the response was inserted (None without rows)."""
+    if not rows:
+        return None
     columns = (*key_columns, "count")
     source, params = _values(model, columns, sorted(rows))
     table = _quoted(model)
@@ -76,29 +78,29 @@ def _tally_cte(model, key_columns, rows) -> tuple[str, list]:
 
 # One function per tally table: the rows one response adds to it ------------------------------------------
 
-def response_tally_cte(response: Response, day: date) -> tuple[str, list]:
+def response_tally_cte(response: Response, day: date) -> tuple[str, list] | None:
     return _tally_cte(ResponseTally, RESPONSE_KEY, [
         (response.unit_id, response.service_id, response.questionnaire_id, day, response.channel, 1)])
 
 
-def element_tally_cte(response: Response, answers: list[Answer], day: date) -> tuple[str, list]:
+def element_tally_cte(response: Response, answers: list[Answer], day: date) -> tuple[str, list] | None:
     return _tally_cte(ElementTally, ELEMENT_KEY, [
         (response.unit_id, response.service_id, response.questionnaire_id, day, response.channel,
          answer.element_id, answer.value, 1) for answer in answers])
 
 
-def response_month_tally_cte(response: Response, month: date) -> tuple[str, list]:
+def response_month_tally_cte(response: Response, month: date) -> tuple[str, list] | None:
     return _tally_cte(ResponseMonthTally, RESPONSE_MONTH_KEY, [
         (response.unit_id, response.service_id, response.questionnaire_id, month, response.channel, 1)])
 
 
-def element_month_tally_cte(response: Response, answers: list[Answer], month: date) -> tuple[str, list]:
+def element_month_tally_cte(response: Response, answers: list[Answer], month: date) -> tuple[str, list] | None:
     return _tally_cte(ElementMonthTally, ELEMENT_MONTH_KEY, [
         (response.unit_id, response.questionnaire_id, month, answer.element_id, answer.value, 1)
         for answer in answers])
 
 
-def profile_month_tally_cte(response: Response, month: date) -> tuple[str, list]:
+def profile_month_tally_cte(response: Response, month: date) -> tuple[str, list] | None:
     return _tally_cte(ProfileMonthTally, PROFILE_MONTH_KEY, [
         (response.unit_id, month, question, answer, 1)
         for question, answer in zip(PROFILE_QUESTIONS, profile_answers(response), strict=True)])
@@ -128,15 +130,15 @@ def submission_statement(response: Response, answers: list[Answer], *, day: date
     parts = [("new_response", _response_insert(response))]
     if answers:
         parts.append(("answers", _answers_insert(answers)))
-    if not response.is_excluded:
+    if not response.is_excluded:  # excluded at the door: stored, not counted
         month = month_of(day)
-        parts += [("t_responses", response_tally_cte(response, day))]
-        if answers:
-            parts += [("t_elements", element_tally_cte(response, answers, day))]
-        parts += [("t_responses_month", response_month_tally_cte(response, month))]
-        if answers:
-            parts += [("t_elements_month", element_month_tally_cte(response, answers, month))]
-        parts += [("t_profiles_month", profile_month_tally_cte(response, month))]
+        parts += [(name, cte) for name, cte in (
+            ("t_responses", response_tally_cte(response, day)),
+            ("t_elements", element_tally_cte(response, answers, day)),
+            ("t_responses_month", response_month_tally_cte(response, month)),
+            ("t_elements_month", element_month_tally_cte(response, answers, month)),
+            ("t_profiles_month", profile_month_tally_cte(response, month)),
+        ) if cte is not None]
     parts.append(("version", version_upsert_sql([response.unit_id], new_version(), when=INSERTED)))
     sql = "WITH " + ", ".join(f"{name} AS ({statement})" for name, (statement, _params) in parts)
     sql += (f" SELECT id, true FROM new_response UNION ALL "
