@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from monev.media import periods_of_year
 from monev.models import Assessment, ChecklistItem, PublicationMedium
-from monev.services import evidence_check
+from skm.uploads import evidence_check
 
 
 class ItemForm(forms.ModelForm):

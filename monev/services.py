@@ -6,19 +6,17 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from agencies.audit import audit_record
 from agencies.models import Agency, AuditEvent, Region, ServiceUnit
-from monev.evidence import ACCEPTED, HEAD_BYTES, file_kind
 from monev.models import Assessment, ChecklistItem, Evidence, PublicationMedium
 from reports.periods import Period
+from skm.uploads import evidence_check
 
 Action = AuditEvent.Action
 Kind = ChecklistItem.Kind
@@ -107,28 +105,6 @@ def item_delete(*, item: ChecklistItem, by) -> None:
     audit_record(actor=by, action=Action.MONEV_CHECKLIST_CHANGED, target=item, region=item.region, change="deleted",
                  item=item.name, year=item.year)
     item.delete()
-
-
-def evidence_check(upload) -> tuple:
-    """The upload's kind, or a ValidationError saying what is wrong with it: empty, too large, or content
-    that is not PDF, JPEG, PNG or WebP whatever its name says."""
-    limit = settings.MONEV_EVIDENCE_MAX_BYTES
-    name = upload.name or ""
-    if upload.size == 0:
-        raise ValidationError(_("Berkas “%(name)s” kosong.") % {"name": name})
-    if upload.size > limit:
-        raise ValidationError(_("Berkas “%(name)s” berukuran %(size)s; paling besar %(limit)s.")
-                              % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)})
-    upload.seek(0)
-    head = upload.read(HEAD_BYTES)
-    upload.seek(0)
-    kind = file_kind(head)
-    if kind is None:
-        accepted = ", ".join(kind.label for kind in ACCEPTED)
-        raise ValidationError(_("Isi berkas “%(name)s” bukan %(accepted)s (nama atau akhiran berkas tidak "
-                                "menentukan jenisnya). Unggah dokumen PDF atau foto.")
-                              % {"name": name, "accepted": accepted})
-    return kind
 
 
 def evidence_add(*, unit: ServiceUnit, item: ChecklistItem, upload, by) -> Evidence:

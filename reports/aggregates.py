@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _, ngettext
 
 from agencies.models import Agency, Region, ServiceUnit
+from reports.figure_cache import figures_cached
 from reports.ikm import IkmResult
 from reports.periods import Period
 from reports.models import ThirdPartyResult
@@ -108,8 +109,20 @@ def unit_figures(*, unit_ids, period: Period, service_id=None, channel=None,
     holds captured responses only: a third-party result has neither.
 
     `third_party`: the units' results already read (third_party_scores) over a span holding the period, when the
-    caller needs them for other periods too; those within the period are used instead of reading them again."""
+    caller needs them for other periods too; those within the period are used instead of reading them again.
+
+    Read from the cache keyed on the units' data versions (reports.figure_cache) when it holds them."""
     unit_ids = list(unit_ids)
+
+    def compute():
+        return _unit_figures_read(unit_ids=unit_ids, period=period, service_id=service_id, channel=channel,
+                                  third_party=third_party)
+
+    return figures_cached("unit_figures", unit_ids=unit_ids, params=(period, service_id, channel), compute=compute)
+
+
+def _unit_figures_read(*, unit_ids: list[int], period: Period, service_id, channel,
+                       third_party: list[ThirdPartyScores] | None) -> dict[int, Figure]:
     found = scores_by_unit_questionnaire(unit_ids=unit_ids, period=period, service_id=service_id,
                                          channel=channel)
     figures = {unit_id: Figure(groups=list(found.get(unit_id, []))) for unit_id in unit_ids}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from monev.services import evidence_check
+from skm.uploads import evidence_check
 from reports.models import AlertSubscription, FollowUpPlan, ThirdPartyResult
 from reports.periods import Period
 from surveys.models import Channel

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Population, Service, ServiceUnit
 from agencies.zones import unit_zones
+from reports.figure_cache import figures_cached
 from reports.ikm import (
     SCORES, ElementScore, ElementTotal, IkmResult, MissingAnswers, change_is_significant, compute_ikm,
     element_score, ikm_confidence_interval,
@@ -535,7 +536,18 @@ def scores_merge(scores: Iterable[Scores]) -> list[Scores]:
 
 def scores_by_quarter(*, unit_ids, quarters: list[Period], questionnaire_id: int, service_id=None,
                       channel=None) -> dict[Period, Scores]:
-    """The units' pooled scores for one questionnaire in each of the given quarters: two grouped queries."""
+    """The units' pooled scores for one questionnaire in each of the given quarters: read from the cache keyed
+    on the units' data versions (reports.figure_cache), else two grouped queries."""
+    unit_ids = list(unit_ids)
+    return figures_cached("scores_by_quarter", unit_ids=unit_ids,
+                          params=(tuple(quarters), questionnaire_id, service_id, channel),
+                          compute=lambda: _scores_by_quarter(unit_ids=unit_ids, quarters=quarters,
+                                                             questionnaire_id=questionnaire_id,
+                                                             service_id=service_id, channel=channel))
+
+
+def _scores_by_quarter(*, unit_ids, quarters: list[Period], questionnaire_id: int, service_id,
+                       channel) -> dict[Period, Scores]:
     span = Period.custom(min(quarter.start for quarter in quarters), max(quarter.end for quarter in quarters))
     read = {"unit_ids": list(unit_ids), "period": span, "service_id": service_id, "channel": channel,
             "monthly": True}

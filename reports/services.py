@@ -22,14 +22,14 @@ from django_tasks_db.models import DBTaskResult
 from agencies.audit import audit_record
 from agencies.models import Agency, AuditEvent
 from agencies.zones import unit_today
-from monev.evidence import PDF
-from monev.services import evidence_check
 from reports.coverage import Board, reminder_recipients
 from reports.models import (
     CoverageReminder, FollowUpPlan, FollowUpStatusChange, ThirdPartyElement, ThirdPartyResult, WorkerHeartbeat,
 )
 from reports.periods import Period
 from reports.third_party import RESULT_KINDS, ElementEntry
+from skm.uploads import PDF, evidence_check
+from surveys.data_versions import units_data_changed
 
 
 def _check(*, unit, element, quarter: Period, due_date: date):
@@ -181,6 +181,7 @@ def third_party_result_create(*, unit, period: Period, questionnaire, provider: 
                                   **({f"count_{value}": count for value, count in enumerate(entry.counts, 1)}
                                      if entry.counts else {}))
                 for entry in entries])
+            units_data_changed(unit_ids=[unit.id])
     except Exception:
         default_storage.delete(stored)
         raise
@@ -192,7 +193,9 @@ def third_party_mixing_decide(*, result: ThirdPartyResult, choice: str, by) -> T
     if choice not in (ThirdPartyResult.Mixing.THIRD_PARTY_ONLY, ThirdPartyResult.Mixing.POOLED):
         raise ValidationError(_("Pilih “gunakan hasil pihak ketiga saja” atau “gabungkan dengan respons aplikasi”."))
     result.mixing, result.mixing_by, result.mixing_at = choice, by, timezone.now()
-    result.save(update_fields=["mixing", "mixing_by", "mixing_at"])
+    with transaction.atomic():
+        result.save(update_fields=["mixing", "mixing_by", "mixing_at"])
+        units_data_changed(unit_ids=[result.unit_id])
     return result
 
 

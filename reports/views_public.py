@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
-from agencies.models import Region
+from agencies.models import Region, ServiceUnit
 from agencies.zones import region_zone
 from reports.documents.common import PdfUnavailable
 from reports.documents.open_data import open_data_csv, open_data_document, open_data_rows
@@ -18,6 +19,7 @@ from reports.documents.publication import (
     notice_pdf, public_view, publication_freeze_unfrozen, publication_intact, publication_period,
     publication_versions, publications_of, published_regions, snapshot_changes,
 )
+from reports.figure_cache import figures_cached
 from reports.integrity import Integrity
 from reports.models import Publication
 from reports.periods import Period
@@ -55,12 +57,20 @@ def _intact_or_refusal(request, found: dict):
 
 
 def _context(found: dict) -> dict:
-    publication, versions = found["publication"], found["versions"]
-    earlier = [version for version in versions if version.revision < publication.revision]
-    return {**found, **public_view(publication=publication), "is_latest": publication == versions[-1],
-            "latest": versions[-1],
-            "changes": snapshot_changes(earlier[-1].snapshot, publication.snapshot) if earlier else [],
-            "replaced": earlier[-1] if earlier else None}
+    """What the page shows of the publication: cached, keyed on the data versions of the region's units, which
+    every publication of the region changes (reports.figure_cache)."""
+    region, publication, versions = found["region"], found["publication"], found["versions"]
+
+    def compute():
+        earlier = [version for version in versions if version.revision < publication.revision]
+        return {**public_view(publication=publication), "is_latest": publication == versions[-1],
+                "latest": versions[-1],
+                "changes": snapshot_changes(earlier[-1].snapshot, publication.snapshot) if earlier else [],
+                "replaced": earlier[-1] if earlier else None}
+
+    shown = figures_cached("public_view", unit_ids=ServiceUnit.objects.filter(agency__region=region).values("id"),
+                           params=(region.pk, publication.pk, publication.checksum, get_language()), compute=compute)
+    return {**found, **shown}
 
 
 def index(request):

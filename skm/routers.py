@@ -2,9 +2,10 @@
 
 from skm import replica
 
-# The tallies are what every dashboard, recap and document reads; the submission path never reads them.
+# The tallies are what every dashboard, recap and document reads; the submission path never reads them. The units'
+# data versions that cached figures are keyed on come from the same database as the tallies (reports.figure_cache).
 REPORT_MODELS = {("surveys", name) for name in ("elementtally", "responsetally", "elementmonthtally",
-                                                "responsemonthtally", "profilemonthtally")}
+                                                "responsemonthtally", "profilemonthtally", "unitdataversion")}
 
 
 class ReportReplicaRouter:

@@ -197,6 +197,18 @@ TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
 
+# Django's cache: "default" for kiosk rows, forms and flood counters, "figures" for cached figures
+# (docs/performance.md), in the process's memory (figures: a bounded number of entries, each up to a region's
+# units); CACHE_URL=redis://host:6379/0 puts both in Redis, shared between processes (needs the `redis` package).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "skm"},
+    "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "skm-figures",
+                "OPTIONS": {"MAX_ENTRIES": 64}},
+}
+if os.environ.get("CACHE_URL"):
+    CACHES = {name: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"],
+                     "KEY_PREFIX": name} for name in ("default", "figures")}
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [SHARED_DIR / "static"]
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or None  # collected only for production

@@ -512,3 +512,15 @@ class QuestionnaireTranslation(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.language}) · {self.questionnaire}"
+
+
+class UnitDataVersion(models.Model):
+    """The version of a unit's data: every write that changes what a figure of the unit can show (a response,
+    an exclusion, a deletion, an import, a publication) sets a new one in its own transaction, so cached
+    figures keyed on it are never served older than the data (surveys.data_versions).
+
+    The version is random rather than counted: a write rolled back cannot leave its number to a later write."""
+
+    unit = models.OneToOneField("agencies.ServiceUnit", on_delete=models.CASCADE, primary_key=True,
+                                related_name="+")
+    version = models.BigIntegerField()

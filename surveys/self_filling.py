@@ -16,6 +16,7 @@ from django.db.models.functions import Length, Lower, Trim
 from django.utils import timezone
 
 from agencies.models import ServiceUnit
+from surveys.data_versions import units_data_changed
 from surveys.models import Answer, Channel, Flag, FlagGroup, Kiosk, Response
 
 # A run of this many identical answer vectors in a row from one kiosk, each within RUN_GAP of the previous.
@@ -225,4 +226,5 @@ def self_filling_detect(*, since: date, until: date, store: bool = True) -> list
                                                       pattern=group.pattern[:255])
                 Response.objects.filter(pk__in=group.response_ids, flag="").update(flag=group.reason,
                                                                                   flag_group=flag_group)
+            units_data_changed(unit_ids={group.unit_id for group in stored})
     return stored

@@ -8,18 +8,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.audit import audit_record
 from agencies.models import AuditEvent, Region
-from agencies.zones import zone
+from agencies.zones import unit_zones, zone
 from surveys.models import (
     DOOR_FLAGS, Answer, Element, FlagGroup, Questionnaire, Response, RetentionPurge, SuggestionTagCorrection,
 )
-from surveys.tallies import tallies_add
+from surveys.data_versions import units_data_changed
+from surveys.submission_statement import submission_execute
+from surveys.tallies import response_key, tallies_add
 from surveys.themes import OTHER, THEMES, Tone
 
 
@@ -66,8 +68,17 @@ class NewResponse:
 
 
 def response_submit(new: NewResponse) -> tuple[int, bool]:
-    """Store one response exactly once. Returns (response id, created); a known key returns its id."""
+    """Store one response exactly once. Returns (response id, created); a known key returns its id.
+
+    PostgreSQL: one statement in the caller's transaction (surveys.submission_statement). Elsewhere the ORM
+    path, in a transaction (a savepoint inside the caller's) that a known key rolls back."""
     response, answers = new.build()
+    if connection.vendor == "postgresql":
+        day = response_key(response, unit_zones([response.unit_id])[response.unit_id])[3]
+        response_id, created = submission_execute(response, answers, day=day)
+        if response_id is None:  # committed by a concurrent request during the statement
+            response_id = Response.objects.filter(key=new.key).values_list("id", flat=True).get()
+        return response_id, created
     try:
         with transaction.atomic():
             response.save(force_insert=True)
@@ -76,6 +87,7 @@ def response_submit(new: NewResponse) -> tuple[int, bool]:
             Answer.objects.bulk_create(answers)
             if not response.is_excluded:
                 tallies_add([(response, answers)])
+            units_data_changed(unit_ids=[response.unit_id])
     except IntegrityError:
         existing = Response.objects.filter(key=new.key).values_list("id", flat=True).first()
         if existing is None:
@@ -96,6 +108,7 @@ def responses_submit_many(new_responses: Sequence[NewResponse], batch_size: int 
         Answer.objects.bulk_create([answer for _, answers in built for answer in answers])
         tallies_add([(response, answers) for response, answers in built if not response.is_excluded])
         stored += len(built)
+    units_data_changed(unit_ids={new.unit_id for new in new_responses})
     return stored
 
 
@@ -110,6 +123,7 @@ def response_exclude(response: Response, *, by, excluded: bool = True):
         locked.excluded_at = timezone.now() if excluded else None
         locked.excluded_by = by if excluded else None
         locked.save(update_fields=["excluded_at", "excluded_by"])
+        units_data_changed(unit_ids=[locked.unit_id])
         audit_record(actor=by, action=AuditEvent.Action.RESPONSE_EXCLUDED if excluded
                      else AuditEvent.Action.RESPONSE_INCLUDED, target=f"response {locked.pk} ({locked.key})",
                      region=_region_of(locked), unit=locked.unit_id)
@@ -137,6 +151,7 @@ def suggestion_tags_correct(response: Response, *, elements: Sequence[str], tone
             tone_before=locked.suggestion_tone, elements_after=" ".join(chosen), tone_after=tone)
         locked.suggestion_elements, locked.suggestion_tone = " ".join(chosen), tone
         locked.save(update_fields=["suggestion_elements", "suggestion_tone"])
+        units_data_changed(unit_ids=[locked.unit_id])
     return locked
 
 
@@ -156,6 +171,7 @@ def flag_group_decide(group: FlagGroup, *, by, exclude: bool) -> FlagGroup:
         locked.decision = FlagGroup.Decision.EXCLUDE if exclude else FlagGroup.Decision.KEEP
         locked.decided_at, locked.decided_by = timezone.now(), by
         locked.save(update_fields=["decision", "decided_at", "decided_by"])
+        units_data_changed(unit_ids=[locked.unit_id])
         audit_record(actor=by, action=AuditEvent.Action.INTEGRITY_REVIEWED, target=str(locked),
                      region=locked.unit.agency.region, unit=locked.unit_id, decision=locked.decision,
                      reason=locked.reason, responses=locked.responses.count())
@@ -170,6 +186,7 @@ def response_delete(response: Response, *, by):
         audit_record(actor=by, action=AuditEvent.Action.RESPONSE_DELETED, target=f"response {locked.pk} ({locked.key})",
                      region=_region_of(locked), unit=locked.unit_id, answered_at=locked.answered_at.isoformat())
         locked.delete()
+        units_data_changed(unit_ids=[locked.unit_id])
 
 
 def _region_of(response: Response):
@@ -183,15 +200,18 @@ def responses_purge(*, before: date, by=None, batch_size: int = 5000) -> int:
     for name in Region.objects.order_by().values_list("time_zone", flat=True).distinct():
         older |= Q(unit__agency__region__time_zone=name,
                    answered_at__lt=timezone.make_aware(datetime.combine(before, time.min), zone(name)))
-    deleted = 0
+    deleted, units = 0, set()
     with transaction.atomic():
         while True:
-            ids = list(Response.objects.filter(older).values_list("id", flat=True)[:batch_size])
-            if not ids:
+            rows = list(Response.objects.filter(older).values_list("id", "unit_id")[:batch_size])
+            if not rows:
                 break
+            ids = [response_id for response_id, _unit_id in rows]
             Answer.objects.filter(response_id__in=ids).delete()
             Response.objects.filter(id__in=ids).delete()
             deleted += len(ids)
+            units.update(unit_id for _response_id, unit_id in rows)
+        units_data_changed(unit_ids=units)
         RetentionPurge.objects.create(before=before, responses_deleted=deleted)
         audit_record(actor=by, action=AuditEvent.Action.DATA_PURGED, target=f"responses before {before}",
                      deleted=deleted)

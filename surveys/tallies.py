@@ -13,9 +13,10 @@ from django.db.models import Case, CharField, Count, F, Sum, Value, When
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from agencies.models import Region
+from agencies.models import Region, ServiceUnit
 from agencies.zones import unit_zones, zone
 from surveys import official
+from surveys.data_versions import units_data_changed
 from surveys.models import (
     Answer, ElementMonthTally, ElementTally, ProfileMonthTally, Response, ResponseMonthTally, ResponseTally,
     RetentionPurge,
@@ -232,3 +233,4 @@ def tallies_rebuild():
     profiles = _profiles_from_raw(since)
     (ProfileMonthTally.objects.filter(month__gte=since) if since else ProfileMonthTally.objects.all()).delete()
     _upsert(ProfileMonthTally, PROFILE_MONTH_KEY, profiles)
+    units_data_changed(unit_ids=ServiceUnit.objects.values_list("id", flat=True))

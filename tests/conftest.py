@@ -3,7 +3,7 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connections
 from django.utils import translation
 
@@ -34,9 +34,12 @@ def _tasks_run_at_once(settings, tmp_path):
     # A fast hasher: the tests create many users; real hashing is Django's own concern.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()  # kiosks, forms and rate-limit counters live in the cache: every test starts without them
+    # kiosks, forms and rate-limit counters live in the cache, figures in their own: every test starts without them
+    for name in ("default", "figures"):
+        caches[name].clear()
     yield
-    cache.clear()
+    for name in ("default", "figures"):
+        caches[name].clear()
     # A request in English leaves the thread's language active; the next test starts in the default again.
     translation.activate(settings.LANGUAGE_CODE)
 

@@ -2,7 +2,7 @@
 
 import re
 import uuid
-from datetime import date, datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta, timezone as dt_timezone
 
 import pytest
 from django.core import mail

@@ -29,3 +29,14 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
 def test_production_settings_refuse_to_start_without_a_secret_key():
     result = run_manage("check", DJANGO_SETTINGS_MODULE="skm.settings_production", SECRET_KEY="")
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_cache_is_in_memory_unless_cache_url_names_a_redis_server():
+    show = "from django.conf import settings; print(sorted((n, c['BACKEND'], c['LOCATION']) for n, c in " \
+           "settings.CACHES.items()))"
+    default = run_manage("shell", "-c", show, DATABASE_URL="")
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.count("LocMemCache") == 2 and "'figures'" in default.stdout
+    redis = run_manage("shell", "-c", show, DATABASE_URL="", CACHE_URL="redis://cache.example:6379/1")
+    assert redis.returncode == 0, redis.stderr
+    assert redis.stdout.count("RedisCache") == 2 and redis.stdout.count("redis://cache.example:6379/1") == 2

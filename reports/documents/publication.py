@@ -24,6 +24,7 @@ from reports.integrity import Integrity, integrity_by_unit
 from reports.models import Publication, ThirdPartyResult
 from reports.periods import Period
 from reports.selectors import Scores, responses_in_period, samples_by_unit
+from surveys.data_versions import units_data_changed
 from surveys.models import Regulation, ResponseMonthTally
 
 TREND_SHOWN = 4
@@ -172,7 +173,9 @@ def publication_freeze_unfrozen(publication: Publication) -> None:
     snapshot = publication_snapshot(region=publication.region, period=publication_period(publication))
     publication.snapshot, publication.checksum = snapshot, snapshot_checksum(snapshot)
     publication.provisional = snapshot_is_provisional(snapshot)
-    publication.save(update_fields=["snapshot", "checksum", "provisional"])
+    with transaction.atomic():
+        publication.save(update_fields=["snapshot", "checksum", "provisional"])
+        _region_changed(publication.region)
 
 
 def snapshot_is_provisional(snapshot: dict) -> bool:
@@ -211,6 +214,7 @@ def _store(*, region: Region, period: Period, user, revision: int) -> Publicatio
                 provisional=snapshot_is_provisional(snapshot))
             audit_record(actor=user, action=AuditEvent.Action.RESULTS_PUBLISHED, target=period.label, region=region,
                          revision=revision, checksum=publication.checksum, provisional=publication.provisional)
+            _region_changed(region)
             return publication
     except IntegrityError:  # published at the same moment by somebody else
         return Publication.objects.get(region=region, revision=revision, **_lookup(period))
@@ -222,6 +226,12 @@ def publication_withdraw(*, region: Region, period: Period, user) -> None:
         deleted, _ = Publication.objects.filter(region=region, **_lookup(period)).delete()
         if deleted:
             audit_record(actor=user, action=AuditEvent.Action.RESULTS_WITHDRAWN, target=period.label, region=region)
+            _region_changed(region)
+
+
+def _region_changed(region: Region) -> None:
+    """What the public page shows of the region changed: a new data version for its units."""
+    units_data_changed(unit_ids=ServiceUnit.objects.filter(agency__region=region).values_list("id", flat=True))
 
 
 # Reading publications -------------------------------------------------------------------------------------
