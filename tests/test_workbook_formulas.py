@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -16,10 +17,11 @@ from campaigns.services import campaign_save
 from monev.models import ChecklistItem
 from monev.services import item_create
 from reports.documents.generated import EXTENSIONS
+from reports.documents.publication import publication_publish
 from reports.models import GeneratedDocument
 from reports.periods import Period
 from tests.dashboard_helpers import client_for
-from tests.factories import submit
+from tests.factories import local, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +111,14 @@ def assert_no_foreign_formula(name: str, data: bytes):
     return texts
 
 
+def published_quarter(world) -> Period:
+    """The last finished quarter, with one response of the hostile unit in it, published."""
+    quarter = Period.containing(timezone.localdate()).previous()
+    submit(world.unit, world.service, [3] * 9, answered_at=local(quarter.start.year, quarter.start.month, 2))
+    publication_publish(region=world.region, period=quarter, user=world.region_admin)
+    return quarter
+
+
 def test_every_workbook_keeps_hostile_names_as_text(hostile):
     quarter = Period.containing(timezone.localdate())
     operator, region_admin = client_for(hostile.operator), client_for(hostile.region_admin)
@@ -127,6 +137,8 @@ def test_every_workbook_keeps_hostile_names_as_text(hostile):
             reverse("documents:agency-responses-export", args=agency), period)),
         "monev:recap_xlsx": downloaded(region_admin.get(reverse("monev:recap_xlsx", args=region),
                                                          {"tahun": date.today().year})),
+        "public:open-data-csv": downloaded(Client().get(reverse(
+            "public:open-data-csv", args=[*region, published_quarter(hostile).slug]))),
     }
     # The documents built in the background: the region's recap and a large responses export.
     assert region_admin.post(reverse("documents:region-recap", args=region),
