@@ -468,9 +468,12 @@ def tallies_count(cursor, *, zone: str) -> None:
         "SELECT unit_id, service_id, questionnaire_id, date_trunc('month', day)::date, channel, sum(count) "
         "FROM surveys_responsetally GROUP BY 1, 2, 3, 4, 5")
     cursor.execute(
-        "INSERT INTO surveys_elementmonthtally (unit_id, questionnaire_id, month, element_id, value, count) "
-        "SELECT unit_id, questionnaire_id, date_trunc('month', day)::date, element_id, value, sum(count) "
-        "FROM surveys_elementtally GROUP BY 1, 2, 3, 4, 5")
+        "INSERT INTO surveys_elementmonthtally (unit_id, questionnaire_id, month, element_id, count_1, count_2, "
+        "count_3, count_4) "
+        "SELECT unit_id, questionnaire_id, date_trunc('month', day)::date, element_id, "
+        "sum(count) FILTER (WHERE value = 1), sum(count) FILTER (WHERE value = 2), "
+        "sum(count) FILTER (WHERE value = 3), sum(count) FILTER (WHERE value = 4) "
+        "FROM surveys_elementtally GROUP BY 1, 2, 3, 4")
     bands = " ".join(f"WHEN age >= {low} THEN '{label}'" for low, label in reversed(official.AGE_BANDS))
     cursor.execute(
         "INSERT INTO surveys_profilemonthtally (unit_id, month, question, answer, count) "

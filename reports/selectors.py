@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Population, Service, ServiceUnit
 from reports.ikm import (
-    SCORES, ElementScore, ElementTotal, IkmResult, MissingAnswers, change_is_significant, compute_ikm,
-    element_score, ikm_confidence_interval,
+    SCORES, ElementScore, ElementTotal, IkmResult, MissingAnswers, RankedIkm, change_is_significant, compute_ikm,
+    element_score, ikm_confidence_interval, ikm_ranked,
 )
 from reports.models import FollowUpPlan
 from reports.periods import Period
@@ -92,6 +92,17 @@ class Scores:
         except MissingAnswers:
             return None
 
+    @cached_property
+    def ranked(self) -> RankedIkm | None:
+        """`result`'s IKM, converted IKM and grade without its per-element scores (reports.ikm.ikm_ranked): what
+        a ranking or a recap of hundreds of units needs. None exactly when `result` is None."""
+        if self.respondents == 0:
+            return None
+        try:
+            return ikm_ranked(self.element_value_counts, self.questionnaire.rules)
+        except MissingAnswers:
+            return None
+
 
 def _month_split(period: Period) -> tuple[tuple[date, date] | None, list[Period]]:
     """The first days of the first and last whole months inside the period (None: no whole month), and the
@@ -112,10 +123,10 @@ def _month_split(period: Period) -> tuple[tuple[date, date] | None, list[Period]
 
 
 def _summed(day_model, month_model, *, unit_ids, period: Period, by: tuple[str, ...], sums: dict, service_id=None,
-            channel=None, monthly: bool = False) -> dict[tuple, list[int]]:
+            channel=None, monthly: bool = False, month_sums: dict | None = None) -> dict[tuple, list[int]]:
     """The `sums` of a tally per `by` (plus the month's first day when `monthly`) over the units and period: one
-    grouped query on the month tally for the whole months, one on the day-level tally for the rest. Keys whose
-    sums are all zero are left out."""
+    grouped query on the month tally for the whole months (`month_sums` there when its columns differ), one on
+    the day-level tally for the rest. Keys whose sums are all zero are left out."""
     unit_ids = list(unit_ids)
     narrowing = {name: value for name, value in (("service_id", service_id), ("channel", channel)) if value}
     month_fields = {f.attname for f in month_model._meta.concrete_fields}
@@ -123,18 +134,18 @@ def _summed(day_model, month_model, *, unit_ids, period: Period, by: tuple[str, 
     reads = []
     if whole:
         reads.append((month_model.objects.filter(unit_id__in=unit_ids, month__gte=whole[0], month__lte=whole[1],
-                                                 **narrowing), F("month")))
+                                                 **narrowing), F("month"), month_sums or sums))
     if edges:
         days = Q(pk__in=[])
         for edge in edges:
             days |= Q(day__gte=edge.start, day__lte=edge.end)
-        reads.append((day_model.objects.filter(days, unit_id__in=unit_ids, **narrowing), TruncMonth("day")))
+        reads.append((day_model.objects.filter(days, unit_id__in=unit_ids, **narrowing), TruncMonth("day"), sums))
     group = (*by, "m") if monthly else by
     totals = {}
-    for rows, month in reads:
+    for rows, month, read_sums in reads:
         if monthly:
             rows = rows.annotate(m=month)
-        for row in rows.order_by().values(*group).annotate(**sums).values_list(*group, *sums):
+        for row in rows.order_by().values(*group).annotate(**read_sums).values_list(*group, *read_sums):
             found = totals.setdefault(row[:len(group)], [0] * len(sums))
             for index, value in enumerate(row[len(group):]):
                 found[index] += value or 0
@@ -147,11 +158,12 @@ def _respondents(*, by, **read) -> dict[tuple, int]:
 
 
 VALUE_SUMS = {f"v{value}": Sum("count", filter=Q(value=value)) for value in SCORES}
+MONTH_VALUE_SUMS = {f"v{value}": Sum(column) for value, column in zip(SCORES, ElementMonthTally.COUNTS, strict=True)}
 
 
 def _answers(*, by, **read) -> dict[tuple, list[int]]:
     """Per `by`, the counts of answers valued 1, 2, 3 and 4 (one row per element, not per value)."""
-    return _summed(ElementTally, ElementMonthTally, by=by, sums=VALUE_SUMS, **read)
+    return _summed(ElementTally, ElementMonthTally, by=by, sums=VALUE_SUMS, month_sums=MONTH_VALUE_SUMS, **read)
 
 
 def _elements_of(questionnaire_ids) -> dict[int, list[Element]]:
