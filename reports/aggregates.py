@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _, ngettext
 
 from agencies.models import Agency, Region, ServiceUnit
-from reports.ikm import IkmResult
+from reports.ikm import IkmResult, RankedIkm
 from reports.periods import Period
 from reports.selectors import Sample, Scores, samples_by_unit, scores_by_unit_questionnaire, scores_merge
 
@@ -52,6 +52,11 @@ class Figure:
     @property
     def result(self) -> IkmResult | None:
         return self.scores.result if self.scores else None
+
+    @property
+    def ranked(self) -> RankedIkm | None:
+        """`result`'s IKM, converted IKM and grade without the per-element scores: for ranking many figures."""
+        return self.scores.ranked if self.scores else None
 
     @property
     def unavailable_reason(self) -> str | None:
@@ -126,16 +131,27 @@ def agency_tree(region: Region) -> AgencyTree:
     return AgencyTree(agencies=agencies, children=dict(children), own_units=dict(own_units))
 
 
-def agency_figures(tree: AgencyTree, units: Mapping[int, Figure]) -> dict[int, Figure]:
-    """Each agency's figure: the pool over the units of it and of every agency below it."""
+def agency_figures(tree: AgencyTree, units: Mapping[int, Figure], agency_ids=None) -> dict[int, Figure]:
+    """Each agency's figure (of `agency_ids`, default all): the pool over the units of it and of every agency
+    below it."""
     return {agency_id: figure_pool(units[unit.id] for unit in tree.units_under(agency_id) if unit.id in units)
-            for agency_id in tree.agencies}
+            for agency_id in (tree.agencies if agency_ids is None else agency_ids)}
+
+
+def figure_extremes(figures: Mapping, count: int) -> tuple[list, list]:
+    """The keys of the `count` lowest and the `count` highest converted IKMs (ties by key, for a stable order),
+    lowest first and highest first; figures without an IKM are in neither."""
+    scored = sorted((figure.ranked.ikm_converted, key) for key, figure in figures.items()
+                    if figure is not None and figure.ranked is not None)
+    lowest = [key for _value, key in scored[:count]]
+    highest = [key for _value, key in sorted(scored, key=lambda item: (-item[0], item[1]))[:count]]
+    return lowest, highest
 
 
 def figure_rank(figures: Mapping) -> dict:
     """Ranks (1 = highest converted IKM; equal values share a rank) of the keys whose figure has an IKM."""
-    converted = {key: figure.result.ikm_converted for key, figure in figures.items()
-                 if figure is not None and figure.result is not None}
+    converted = {key: figure.ranked.ikm_converted for key, figure in figures.items()
+                 if figure is not None and figure.ranked is not None}
     ordered = sorted(converted.values(), reverse=True)
     return {key: ordered.index(value) + 1 for key, value in converted.items()}
 

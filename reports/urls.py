@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("daerah/<slug:region_code>/", views.region_dashboard, name="region_dashboard"),
+    path("daerah/<slug:region_code>/tabel/", views.region_table, name="region_table"),
     path("daerah/<slug:region_code>/saran/", views.region_suggestions, name="region_suggestions"),
     path("opd/<slug:agency_code>/", views.agency_dashboard, name="agency_dashboard"),
     path("opd/<slug:agency_code>/saran/", views.agency_suggestions, name="agency_suggestions"),
