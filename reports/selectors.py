@@ -133,13 +133,13 @@ def _summed(day_model, month_model, *, unit_ids, period: Period, by: tuple[str, 
     whole, edges = _month_split(period) if narrowing.keys() <= month_fields else (None, [period])
     reads = []
     if whole:
-        reads.append((month_model.objects.filter(unit_id__in=unit_ids, month__gte=whole[0], month__lte=whole[1],
+        reads.append((month_model.objects.filter(unit_id__any=unit_ids, month__gte=whole[0], month__lte=whole[1],
                                                  **narrowing), F("month"), month_sums or sums))
     if edges:
         days = Q(pk__in=[])
         for edge in edges:
             days |= Q(day__gte=edge.start, day__lte=edge.end)
-        reads.append((day_model.objects.filter(days, unit_id__in=unit_ids, **narrowing), TruncMonth("day"), sums))
+        reads.append((day_model.objects.filter(days, unit_id__any=unit_ids, **narrowing), TruncMonth("day"), sums))
     group = (*by, "m") if monthly else by
     totals = {}
     for rows, month, read_sums in reads:
@@ -238,7 +238,7 @@ def scores_by_unit_questionnaire(*, unit_ids, period: Period, service_id=None,
 
 def questionnaire_first_days(*, unit_ids, period: Period, service_id=None, channel=None) -> dict[tuple[int, int], date]:
     """(unit id, questionnaire id) -> the first local day of the period with a counted response on it."""
-    filters = {"unit_id__in": list(unit_ids), "day__gte": period.start, "day__lte": period.end, "count__gt": 0}
+    filters = {"unit_id__any": list(unit_ids), "day__gte": period.start, "day__lte": period.end, "count__gt": 0}
     filters.update({name: value for name, value in (("service_id", service_id), ("channel", channel)) if value})
     rows = (ResponseTally.objects.filter(**filters).order_by().values("unit_id", "questionnaire_id")
             .annotate(first=Min("day")).values_list("unit_id", "questionnaire_id", "first"))
@@ -285,7 +285,7 @@ def questionnaire_changes(*, unit_ids, period: Period, service_id=None, channel=
 
 def respondents_by_day(*, unit_ids, period: Period, service_id=None, channel=None) -> dict:
     """Respondents per local day of answering."""
-    filters = {"unit_id__in": list(unit_ids), "day__gte": period.start, "day__lte": period.end}
+    filters = {"unit_id__any": list(unit_ids), "day__gte": period.start, "day__lte": period.end}
     filters.update({name: value for name, value in (("service_id", service_id), ("channel", channel)) if value})
     rows = ResponseTally.objects.filter(**filters).values("day").annotate(n=Sum("count")).order_by("day")
     return {row["day"]: row["n"] for row in rows}
@@ -313,7 +313,7 @@ def population_by_unit(*, unit_ids, period: Period) -> dict[int, int]:
     the sum of its two quarters. Units without the needed rows are left out rather than guessed.
     """
     # order_by(): the model's ordering by unit name would join every row to its unit for nothing.
-    rows = Population.objects.filter(unit_id__in=list(unit_ids), year=period.year).order_by()
+    rows = Population.objects.filter(unit_id__any=list(unit_ids), year=period.year).order_by()
     if period.kind == "quarter":
         return dict(rows.filter(quarter=period.number).values_list("unit_id", "service_users"))
     quarters = {"year": (1, 2, 3, 4), "semester": (2 * period.number - 1, 2 * period.number)}.get(period.kind)
@@ -337,7 +337,7 @@ def _local_days(period: Period) -> tuple[datetime, datetime]:
 def responses_in_period(*, unit_ids, period: Period, service_id=None, channel=None):
     """The counted (not excluded) responses of the units answered on the period's local days."""
     start, end = _local_days(period)
-    responses = Response.objects.filter(unit_id__in=list(unit_ids), excluded_at__isnull=True,
+    responses = Response.objects.filter(unit_id__any=list(unit_ids), excluded_at__isnull=True,
                                         answered_at__gte=start, answered_at__lt=end)
     if service_id:
         responses = responses.filter(service_id=service_id)
@@ -382,7 +382,7 @@ def respondent_profile(*, unit_ids, period: Period, service_id=None, channel=Non
     whole, edges = (None, [period]) if service_id or channel else _month_split(period)
     profile = {question: defaultdict(int) for question in PROFILE_QUESTIONS}
     if whole:
-        rows = (ProfileMonthTally.objects.filter(unit_id__in=unit_ids, month__gte=whole[0], month__lte=whole[1])
+        rows = (ProfileMonthTally.objects.filter(unit_id__any=unit_ids, month__gte=whole[0], month__lte=whole[1])
                 .values("question", "answer").annotate(n=Sum("count")).values_list("question", "answer", "n"))
         for question, answer, n in rows:
             if n:
@@ -420,9 +420,11 @@ def respondent_profile_items(*, unit_ids, period: Period, not_given: str, servic
 def respondents_by_service_named(*, unit_ids, period: Period, channel=None, with_unit: bool) -> list[tuple[str, int]]:
     """Respondents per service, by unit and service name, each named "unit · service" when with_unit."""
     by_service = respondents_by_service(unit_ids=unit_ids, period=period, channel=channel)
-    services = Service.objects.filter(id__in=by_service).select_related("unit").order_by("unit__name", "name")
-    return [(f"{service.unit.name} · {service.name}" if with_unit else service.name, by_service[service.id])
-            for service in services]
+    # Names only, not instances: a region has thousands of services.
+    services = (Service.objects.filter(id__any=list(by_service)).order_by("unit__name", "name")
+                .values_list("id", "unit__name", "name"))
+    return [(f"{unit_name} · {name}" if with_unit else name, by_service[service_id])
+            for service_id, unit_name, name in services]
 
 
 def suggestions_for(*, unit_ids, period: Period, limit: int | None = None) -> list[dict]:
@@ -592,7 +594,7 @@ def follow_up_plans_of(*, unit_ids, period: Period):
     made_in = Q(pk__in=[])
     for quarter in period.quarters():
         made_in |= Q(year=quarter.year, quarter=quarter.number)
-    return (FollowUpPlan.objects.filter(made_in, unit_id__in=list(unit_ids)).select_related("unit", "element")
+    return (FollowUpPlan.objects.filter(made_in, unit_id__any=list(unit_ids)).select_related("unit", "element")
             .order_by("unit__name", "year", "quarter", "element__position", "id"))
 
 
@@ -627,6 +629,6 @@ def follow_up_review(*, unit, period: Period) -> list[PlanReview]:
 def responses_suspected(*, unit_ids, period: Period):
     """Responses flagged as possible repeats in the period, counted or excluded, newest first."""
     start, end = _local_days(period)
-    return (Response.objects.filter(unit_id__in=list(unit_ids), suspected_repeat=True, answered_at__gte=start,
+    return (Response.objects.filter(unit_id__any=list(unit_ids), suspected_repeat=True, answered_at__gte=start,
                                     answered_at__lt=end)
             .select_related("unit", "service", "kiosk", "excluded_by").order_by("-answered_at", "-id"))

@@ -15,7 +15,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -133,7 +135,20 @@ def _region_scope(user, region_code: str) -> Scope:
 
 
 def _services_of(scope: Scope):
-    return Service.objects.filter(unit_id__in=scope.unit_ids).select_related("unit").order_by("unit__name", "name")
+    # A region's by a join rather than a list of hundreds of unit ids.
+    services = (Service.objects.filter(unit__agency__region=scope.region) if scope.kind == "region"
+                else Service.objects.filter(unit_id__any=scope.unit_ids))
+    return services.select_related("unit").order_by("unit__name", "name")
+
+
+def _service_options(scope: Scope, filters: Filters) -> str:
+    """The service menu's <option>s in one pass over (id, unit, name) rows: a region offers thousands, too many
+    to draw as model instances through the template."""
+    with_unit = scope.kind != "unit"
+    rows = _services_of(scope).values_list("id", "unit__name", "name")
+    return format_html_join("", '<option value="{}"{}>{}{}</option>', (
+        (service_id, mark_safe(" selected") if service_id == filters.service_id else "",
+         f"{unit_name} · " if with_unit else "", name) for service_id, unit_name, name in rows))
 
 
 # Home -------------------------------------------------------------------------------------------------------
@@ -320,7 +335,7 @@ def _dashboard(request, scope: Scope):
     context = {
         "scope": scope, "filters": filters, "period": period, "today": today, "page_kind": "dashboard",
         "period_options": period_options(selected=period, today=today), "custom": CUSTOM,
-        "services": _services_of(scope), "channels": Channel.choices,
+        "service_options": _service_options(scope, filters), "channels": Channel.choices,
         "groups": [_group_context(scores, title=_("Nilai per unsur (NRR × 25)") + f" · {where}")
                    for scores in groups],
         "main": main, "result": main.result if main else None, "unavailable": unavailable,
@@ -366,9 +381,10 @@ def _dashboard(request, scope: Scope):
             roots = [tree.agencies[child] for child in tree.children.get(scope.obj.id, [])]
             units = tree.units_under(scope.obj.id)
         units = sorted(units, key=lambda unit: (tree.agencies[unit.agency_id].name, unit.name))
+        short = set(adequacy.short)
         context.update({
             "adequacy": adequacy, "includes": tree.includes(scope.obj.id) if scope.kind == "agency" else "",
-            "short_units": [(unit, adequacy.samples[unit.id]) for unit in units if unit.id in adequacy.short],
+            "short_units": [(unit, adequacy.samples[unit.id]) for unit in units if unit.id in short],
         })
         if scope.kind == "region":
             # What a region admin acts on; the full ranked tables are a page of their own (region_table).
@@ -443,8 +459,7 @@ def region_table(request, region_code: str):
     server (sort=peringkat|nama|responden|ikm, order=asc|desc, q=...), TABLE_ROWS a page: one bookmarkable URL."""
     scope = _region_scope(request.user, region_code)
     timezone.activate(region_zone(scope.region))
-    services = _services_of(scope)
-    filters = filters_read(request.GET, services=services)
+    filters = filters_read(request.GET, services=_services_of(scope))
     period = filters.period
     kind = request.GET.get("jenis") if request.GET.get("jenis") in TABLE_KINDS else "unit"
     sort = request.GET.get("sort") if request.GET.get("sort") in SORT_KEYS else "peringkat"
@@ -471,7 +486,7 @@ def region_table(request, region_code: str):
     return render(request, "reports/region_table.html", {
         "scope": scope, "filters": filters, "period": period, "today": today, "page_kind": "dashboard",
         "period_options": period_options(selected=period, today=today), "custom": CUSTOM,
-        "services": services, "channels": Channel.choices,
+        "service_options": _service_options(scope, filters), "channels": Channel.choices,
         "kind": kind, "kind_table": "agency" if kind == "opd" else "unit", "sort": "", "order": order, "query": query, "page": page, "rows": page.object_list,
         "total": total, "found": len(rows),
         "hidden_params": [("jenis", kind), ("sort", sort), ("order", order)],
@@ -516,7 +531,7 @@ def _suggestions(request, scope: Scope):
         "back": request.get_full_path(),
         "page_query": filters.query(q=query, tema=theme, nada=tone),
         "period_options": period_options(selected=filters.period, today=timezone.localdate()), "custom": CUSTOM,
-        "services": _services_of(scope), "channels": Channel.choices,
+        "service_options": _service_options(scope, filters), "channels": Channel.choices,
     })
 
 
