@@ -20,7 +20,8 @@ def migrate_to(target):
     return executor.loader.project_state([target]).apps
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: like the other transactional tests, leave the data migration's rows for the next ones.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_per_value_rows_fold_into_one_row_per_element_and_back(world):
     submit(world.unit, world.service, [4] * 9, answered_at=local(2026, 2, 3))
     submit(world.unit, world.service, [2] * 8 + [None], answered_at=local(2026, 2, 4))
