@@ -71,6 +71,10 @@ class Figure:
 
 def figure_pool(figures: Iterable[Figure]) -> Figure:
     """The exact pool of several figures: their answers added up per questionnaire and element."""
+    figures = list(figures)
+    if len(figures) == 1 and len(figures[0].groups) <= 1:
+        # Nothing to add up (an agency with one unit): the same scores, their IKM computed once.
+        return Figure(groups=list(figures[0].groups))
     return Figure(groups=scores_merge(scores for figure in figures for scores in figure.groups))
 
 

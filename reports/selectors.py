@@ -141,14 +141,19 @@ def _summed(day_model, month_model, *, unit_ids, period: Period, by: tuple[str, 
             days |= Q(day__gte=edge.start, day__lte=edge.end)
         reads.append((day_model.objects.filter(days, unit_id__any=unit_ids, **narrowing), TruncMonth("day"), sums))
     group = (*by, "m") if monthly else by
+    width = len(group)
     totals = {}
     for rows, month, read_sums in reads:
         if monthly:
             rows = rows.annotate(m=month)
         for row in rows.order_by().values(*group).annotate(**read_sums).values_list(*group, *read_sums):
-            found = totals.setdefault(row[:len(group)], [0] * len(sums))
-            for index, value in enumerate(row[len(group):]):
-                found[index] += value or 0
+            key, values = row[:width], row[width:]
+            found = totals.get(key)
+            if found is None:  # most keys come from one read only
+                totals[key] = [value or 0 for value in values]
+            else:
+                for index, value in enumerate(values):
+                    found[index] += value or 0
     return {key: found for key, found in totals.items() if any(found)}
 
 

@@ -4,6 +4,7 @@ Numbers come from reports.selectors (tallies) and the IKM from reports.ikm; the 
 the charts (reports.charts) and pick what the templates show.
 """
 
+import html
 from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction
@@ -15,7 +16,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -146,9 +146,10 @@ def _service_options(scope: Scope, filters: Filters) -> str:
     to draw as model instances through the template."""
     with_unit = scope.kind != "unit"
     rows = _services_of(scope).values_list("id", "unit__name", "name")
-    return format_html_join("", '<option value="{}"{}>{}{}</option>', (
-        (service_id, mark_safe(" selected") if service_id == filters.service_id else "",
-         f"{unit_name} · " if with_unit else "", name) for service_id, unit_name, name in rows))
+    return mark_safe("".join(
+        f'<option value="{service_id}"{" selected" if service_id == filters.service_id else ""}>'
+        f'{html.escape(f"{unit_name} · {name}" if with_unit else name)}</option>'
+        for service_id, unit_name, name in rows))
 
 
 # Home -------------------------------------------------------------------------------------------------------
