@@ -156,8 +156,10 @@ def figure_rank(figures: Mapping) -> dict:
     """Ranks (1 = highest converted IKM; equal values share a rank) of the keys whose figure has an IKM."""
     converted = {key: figure.ranked.ikm_converted for key, figure in figures.items()
                  if figure is not None and figure.ranked is not None}
-    ordered = sorted(converted.values(), reverse=True)
-    return {key: ordered.index(value) + 1 for key, value in converted.items()}
+    first = {}  # each value's first place, highest first: equal values share it
+    for place, value in enumerate(sorted(converted.values(), reverse=True), start=1):
+        first.setdefault(value, place)
+    return {key: first[value] for key, value in converted.items()}
 
 
 @dataclass
