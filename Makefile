@@ -51,8 +51,9 @@ run: $(INSTALLED) system-check messages
 test: $(INSTALLED) system-check messages browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# SIZE=<responses> (default 1000000) over 500 units; QUICK=1 for 20,000 over 50.
 bench: $(INSTALLED)
-	$(PY) bench/run.py $(if $(QUICK),--quick,)
+	$(PY) bench/run.py $(if $(QUICK),--quick,) $(if $(SIZE),--size $(SIZE),)
 
 soak: $(INSTALLED)
 	$(PY) -m pytest tests/test_faults.py --soak $(PYTEST_ARGS)

@@ -37,6 +37,14 @@ class Size:
 
 FULL = Size(responses=1_000_000, units=500, big_unit_responses=100_000)
 QUICK = Size(responses=20_000, units=50, big_unit_responses=2_000)
+CHECKED_UP_TO = 200_000  # loaded tallies are compared with surveys.tallies' own recount (Python) up to this size
+
+
+def sized(responses: int) -> Size:
+    """`responses` over FULL's units, a tenth of them on the big unit."""
+    if responses < FULL.units * 10:
+        raise ValueError(f"--size {responses}: at least {FULL.units * 10:,} responses over {FULL.units} units")
+    return Size(responses=responses, units=FULL.units, big_unit_responses=responses // 10)
 
 
 # -- the scratch database ------------------------------------------------------------------------------
@@ -45,11 +53,13 @@ def is_postgres(url: str) -> bool:
     return urlsplit(url).scheme in {"postgres", "postgresql", "pgsql"}
 
 
-def scratch_url(url: str, *, quick: bool) -> str:
-    """The server of `url` with a database of the bench's own, named after the given one."""
+def scratch_url(url: str, *, quick: bool, size: int | None = None) -> str:
+    """The server of `url` with a database of the bench's own, named after the given one (and the size, when
+    it is not the default)."""
     parts = urlsplit(url)
     base = parts.path.lstrip("/") or "skm"
-    name = f"{base.removesuffix('_bench')}_bench_scratch" + ("_quick" if quick else "")
+    name = f"{base.removesuffix('_bench')}_bench_scratch" + ("_quick" if quick else "") + (
+        f"_{size}" if size and size != FULL.responses else "")
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
@@ -468,9 +478,11 @@ def tallies_count(cursor, *, zone: str) -> None:
         "SELECT unit_id, service_id, questionnaire_id, date_trunc('month', day)::date, channel, sum(count) "
         "FROM surveys_responsetally GROUP BY 1, 2, 3, 4, 5")
     cursor.execute(
-        "INSERT INTO surveys_elementmonthtally (unit_id, questionnaire_id, month, element_id, value, count) "
-        "SELECT unit_id, questionnaire_id, date_trunc('month', day)::date, element_id, value, sum(count) "
-        "FROM surveys_elementtally GROUP BY 1, 2, 3, 4, 5")
+        "INSERT INTO surveys_elementmonthtally (unit_id, questionnaire_id, month, element_id, count_1, count_2, "
+        "count_3, count_4) "
+        "SELECT unit_id, questionnaire_id, date_trunc('month', day)::date, element_id, "
+        + ", ".join(f"coalesce(sum(count) FILTER (WHERE value = {value}), 0)" for value in (1, 2, 3, 4)) + " "
+        "FROM surveys_elementtally GROUP BY 1, 2, 3, 4")
     bands = " ".join(f"WHEN age >= {low} THEN '{label}'" for low, label in reversed(official.AGE_BANDS))
     cursor.execute(
         "INSERT INTO surveys_profilemonthtally (unit_id, month, question, answer, count) "
@@ -493,8 +505,16 @@ def tallies_compare(cursor, *, unit_ids: list[int], zone: str) -> int:
                     "WHERE r.excluded_at IS NULL AND r.unit_id = ANY(%(units)s) GROUP BY 1, 2, 3, 4, 5, 6, 7")
     kept_elements = ("SELECT unit_id, service_id, questionnaire_id, day, channel, element_id, value, count "
                      "FROM surveys_elementtally WHERE count <> 0 AND unit_id = ANY(%(units)s)")
+    # The element month rows against the day-level rows they sum (as surveys.tallies.tallies_differences does).
+    value_sums = [f"coalesce(sum(count) FILTER (WHERE value = {value}), 0)" for value in (1, 2, 3, 4)]
+    summed_months = (f"SELECT unit_id, questionnaire_id, date_trunc('month', day)::date, element_id, "
+                     f"{', '.join(value_sums)} FROM surveys_elementtally WHERE unit_id = ANY(%(units)s) "
+                     f"GROUP BY 1, 2, 3, 4 HAVING ({', '.join(value_sums)}) <> (0, 0, 0, 0)")
+    kept_months = ("SELECT unit_id, questionnaire_id, month, element_id, count_1, count_2, count_3, count_4 "
+                   "FROM surveys_elementmonthtally WHERE (count_1, count_2, count_3, count_4) <> (0, 0, 0, 0) "
+                   "AND unit_id = ANY(%(units)s)")
     differing = 0
-    for raw, kept in ((raw_responses, kept_responses), (raw_elements, kept_elements)):
+    for raw, kept in ((raw_responses, kept_responses), (raw_elements, kept_elements), (summed_months, kept_months)):
         cursor.execute(f"SELECT count(*) FROM (({raw} EXCEPT ALL {kept}) UNION ALL ({kept} EXCEPT ALL {raw})) d",
                        {"zone": zone, "units": list(unit_ids)})
         differing += cursor.fetchone()[0]

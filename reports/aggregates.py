@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _, ngettext
 
 from agencies.models import Agency, Region, ServiceUnit
 from reports.figure_cache import figures_cached
-from reports.ikm import IkmResult
+from reports.ikm import IkmResult, RankedIkm
 from reports.periods import Period
 from reports.models import ThirdPartyResult
 from reports.selectors import (
@@ -77,6 +77,11 @@ class Figure:
         return self.scores.result if self.scores else None
 
     @property
+    def ranked(self) -> RankedIkm | None:
+        """`result`'s IKM, converted IKM and grade without the per-element scores: for ranking many figures."""
+        return self.scores.ranked if self.scores else None
+
+    @property
     def unavailable_reason(self) -> str | None:
         """Why the pool has no IKM ("tidak dapat dihitung"), None when it has one."""
         if self.mixed:
@@ -90,8 +95,12 @@ class Figure:
 def figure_pool(figures: Iterable[Figure]) -> Figure:
     """The exact pool of several figures: their answers added up per questionnaire and element."""
     figures = list(figures)
-    return Figure(groups=scores_merge(scores for figure in figures for scores in figure.groups),
-                  pending=[provider for figure in figures for provider in figure.pending],
+    if len(figures) == 1 and len(figures[0].groups) <= 1:
+        # Nothing to add up (an agency with one unit): the same scores, their IKM computed once.
+        groups = list(figures[0].groups)
+    else:
+        groups = scores_merge(scores for figure in figures for scores in figure.groups)
+    return Figure(groups=groups, pending=[provider for figure in figures for provider in figure.pending],
                   used=[result for figure in figures for result in figure.used],
                   replaced=[result for figure in figures for result in figure.replaced])
 
@@ -254,18 +263,31 @@ def agency_tree(region: Region) -> AgencyTree:
     return AgencyTree(agencies=agencies, children=dict(children), own_units=dict(own_units))
 
 
-def agency_figures(tree: AgencyTree, units: Mapping[int, Figure]) -> dict[int, Figure]:
-    """Each agency's figure: the pool over the units of it and of every agency below it."""
+def agency_figures(tree: AgencyTree, units: Mapping[int, Figure], agency_ids=None) -> dict[int, Figure]:
+    """Each agency's figure (of `agency_ids`, default all): the pool over the units of it and of every agency
+    below it."""
     return {agency_id: figure_pool(units[unit.id] for unit in tree.units_under(agency_id) if unit.id in units)
-            for agency_id in tree.agencies}
+            for agency_id in (tree.agencies if agency_ids is None else agency_ids)}
+
+
+def figure_extremes(figures: Mapping, count: int) -> tuple[list, list]:
+    """The keys of the `count` lowest and the `count` highest converted IKMs (ties by key, for a stable order),
+    lowest first and highest first; figures without an IKM are in neither."""
+    scored = sorted((figure.ranked.ikm_converted, key) for key, figure in figures.items()
+                    if figure is not None and figure.ranked is not None)
+    lowest = [key for _value, key in scored[:count]]
+    highest = [key for _value, key in sorted(scored, key=lambda item: (-item[0], item[1]))[:count]]
+    return lowest, highest
 
 
 def figure_rank(figures: Mapping) -> dict:
     """Ranks (1 = highest converted IKM; equal values share a rank) of the keys whose figure has an IKM."""
-    converted = {key: figure.result.ikm_converted for key, figure in figures.items()
-                 if figure is not None and figure.result is not None}
-    ordered = sorted(converted.values(), reverse=True)
-    return {key: ordered.index(value) + 1 for key, value in converted.items()}
+    converted = {key: figure.ranked.ikm_converted for key, figure in figures.items()
+                 if figure is not None and figure.ranked is not None}
+    first = {}  # each value's first place, highest first: equal values share it
+    for place, value in enumerate(sorted(converted.values(), reverse=True), start=1):
+        first.setdefault(value, place)
+    return {key: first[value] for key, value in converted.items()}
 
 
 @dataclass

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Hasil dan laporan")
+
+    def ready(self):
+        from skm import lookups  # noqa: F401  (registers field__any)

@@ -32,7 +32,7 @@ def complaint_counts(*, unit_ids, spans: dict[str, tuple[datetime, datetime]]) -
     """Counted complaints per element theme and per named span [start, end), in one query."""
     first = min(start for start, _end in spans.values())
     last = max(end for _start, end in spans.values())
-    complaints = Response.objects.filter(unit_id__in=list(unit_ids), excluded_at__isnull=True,
+    complaints = Response.objects.filter(unit_id__any=list(unit_ids), excluded_at__isnull=True,
                                          suggestion_tone=Tone.COMPLAINT, answered_at__gte=first, answered_at__lt=last)
     totals = complaints.aggregate(**{
         f"{code}_{name}": Count("id", filter=Q(suggestion_elements__contains=code, answered_at__gte=start,

@@ -5,6 +5,7 @@ Everything is computed with Fraction; values are rounded only where they are sho
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -186,6 +187,59 @@ def element_score(total: ElementTotal, regulation: Regulation) -> ElementScore:
         converted=converted,
         grade=grade,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RankedIkm:
+    """A unit's IKM for ranking and recaps, computed by ikm_ranked: exactly compute_ikm's values."""
+
+    numerator: int  # the IKM (1..4) is numerator / denominator, not reduced
+    denominator: int
+    ikm_converted: Decimal
+    grade: Grade
+
+    @property
+    def ikm(self) -> Fraction:
+        return Fraction(self.numerator, self.denominator)
+
+
+@functools.cache
+def _bands_in_hundredths(regulation: Regulation) -> tuple[tuple[int, Grade], ...]:
+    """The grade bands as the lowest converted value in hundredths, highest band first."""
+    return tuple((int(lowest * 100), grade) for lowest, grade in reversed(regulation.bands))
+
+
+def ikm_ranked(value_counts: Sequence[ValueCounts], regulation: Regulation) -> RankedIkm:
+    """compute_ikm's IKM, converted IKM and grade from the elements' counts of values 1..4, in integers only:
+    no Fraction, NRR or grade per element, for scoring hundreds of units at once (tests/test_ikm_ranked.py
+    proves the results equal). Raises MissingAnswers when an element has no answers."""
+    if len(value_counts) != regulation.element_count:
+        raise ValueError(
+            f"{regulation.code} has {regulation.element_count} elements, got counts for {len(value_counts)}"
+        )
+    sums, counts = [], []
+    for c1, c2, c3, c4 in value_counts:
+        if c1 < 0 or c2 < 0 or c3 < 0 or c4 < 0:
+            raise ValueError(f"{(c1, c2, c3, c4)} is not four counts of answers valued 1-4")
+        sums.append(c1 + 2 * c2 + 3 * c3 + 4 * c4)
+        counts.append(c1 + c2 + c3 + c4)
+    return ikm_ranked_totals(sums, counts, regulation)
+
+
+def ikm_ranked_totals(sums: Sequence[int], counts: Sequence[int], regulation: Regulation) -> RankedIkm:
+    """ikm_ranked from each element's sum of values and number of answers (a result known only by its sums)."""
+    if len(sums) != regulation.element_count or len(counts) != regulation.element_count:
+        raise ValueError(f"{regulation.code} has {regulation.element_count} elements")
+    if 0 in counts:
+        raise MissingAnswers([code for code, count in zip(regulation.element_codes, counts) if not count])
+    # sum(sum_i / count_i) / n over the common denominator, as compute_ikm does.
+    common = math.lcm(*counts)
+    numerator = sum(total * (common // count) for total, count in zip(sums, counts))
+    denominator = common * regulation.element_count
+    # round_half_up(numerator * 25 / denominator, 2) in hundredths
+    hundredths = (2 * numerator * SCALE * 100 + denominator) // (2 * denominator)
+    grade = next(grade for lowest, grade in _bands_in_hundredths(regulation) if hundredths >= lowest)
+    return RankedIkm(numerator, denominator, Decimal(f"{hundredths}E-2"), grade)
 
 
 def element_totals(value_counts: Sequence[ValueCounts], regulation: Regulation) -> list[ElementTotal]:

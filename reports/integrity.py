@@ -88,7 +88,7 @@ def integrity_by_unit(*, unit_ids, period: Period) -> dict[int, Integrity]:
     start, end = _local_days(period)
     awaiting = Q(excluded_at__isnull=True, flag__in=REVIEW_FLAGS) & (
         Q(flag_group__isnull=True) | Q(flag_group__decision=""))
-    rows = (Response.objects.filter(unit_id__in=unit_ids, answered_at__gte=start, answered_at__lt=end)
+    rows = (Response.objects.filter(unit_id__any=unit_ids, answered_at__gte=start, answered_at__lt=end)
             .filter(Q(excluded_at__isnull=False) | awaiting)
             .values("unit_id", "flag")
             .annotate(excluded=Count("id", filter=Q(excluded_at__isnull=False)), awaiting=Count("id", filter=awaiting))

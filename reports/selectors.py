@@ -18,8 +18,8 @@ from agencies.models import Population, Service, ServiceUnit
 from agencies.zones import unit_zones
 from reports.figure_cache import figures_cached
 from reports.ikm import (
-    SCORES, ElementScore, ElementTotal, IkmResult, MissingAnswers, change_is_significant, compute_ikm,
-    element_score, ikm_confidence_interval,
+    SCORES, ElementScore, ElementTotal, IkmResult, MissingAnswers, RankedIkm, change_is_significant, compute_ikm,
+    element_score, ikm_confidence_interval, ikm_ranked, ikm_ranked_totals,
 )
 from reports.followup import (
     ElementResult, FollowUpIndicators, PlanFacts, SurveyedQuarter, follow_up_indicators_compute, weak_codes,
@@ -118,6 +118,21 @@ class Scores:
         except MissingAnswers:
             return None
 
+    @cached_property
+    def ranked(self) -> RankedIkm | None:
+        """`result`'s IKM, converted IKM and grade without its per-element scores (reports.ikm.ikm_ranked): what
+        a ranking or a recap of hundreds of units needs. None exactly when `result` is None."""
+        if self.respondents == 0:
+            return None
+        try:
+            if self.extra_totals:
+                totals = self.totals
+                return ikm_ranked_totals([total.sum for total in totals], [total.count for total in totals],
+                                         self.questionnaire.rules)
+            return ikm_ranked(self.element_value_counts, self.questionnaire.rules)
+        except MissingAnswers:
+            return None
+
 
 def _month_split(period: Period) -> tuple[tuple[date, date] | None, list[Period]]:
     """The first days of the first and last whole months inside the period (None: no whole month), and the
@@ -138,32 +153,37 @@ def _month_split(period: Period) -> tuple[tuple[date, date] | None, list[Period]
 
 
 def _summed(day_model, month_model, *, unit_ids, period: Period, by: tuple[str, ...], sums: dict, service_id=None,
-            channel=None, monthly: bool = False) -> dict[tuple, list[int]]:
+            channel=None, monthly: bool = False, month_sums: dict | None = None) -> dict[tuple, list[int]]:
     """The `sums` of a tally per `by` (plus the month's first day when `monthly`) over the units and period: one
-    grouped query on the month tally for the whole months, one on the day-level tally for the rest. Keys whose
-    sums are all zero are left out."""
+    grouped query on the month tally for the whole months (`month_sums` there when its columns differ), one on
+    the day-level tally for the rest. Keys whose sums are all zero are left out."""
     unit_ids = list(unit_ids)
     narrowing = {name: value for name, value in (("service_id", service_id), ("channel", channel)) if value}
     month_fields = {f.attname for f in month_model._meta.concrete_fields}
     whole, edges = _month_split(period) if narrowing.keys() <= month_fields else (None, [period])
     reads = []
     if whole:
-        reads.append((month_model.objects.filter(unit_id__in=unit_ids, month__gte=whole[0], month__lte=whole[1],
-                                                 **narrowing), F("month")))
+        reads.append((month_model.objects.filter(unit_id__any=unit_ids, month__gte=whole[0], month__lte=whole[1],
+                                                 **narrowing), F("month"), month_sums or sums))
     if edges:
         days = Q(pk__in=[])
         for edge in edges:
             days |= Q(day__gte=edge.start, day__lte=edge.end)
-        reads.append((day_model.objects.filter(days, unit_id__in=unit_ids, **narrowing), TruncMonth("day")))
+        reads.append((day_model.objects.filter(days, unit_id__any=unit_ids, **narrowing), TruncMonth("day"), sums))
     group = (*by, "m") if monthly else by
+    width = len(group)
     totals = {}
-    for rows, month in reads:
+    for rows, month, read_sums in reads:
         if monthly:
             rows = rows.annotate(m=month)
-        for row in rows.order_by().values(*group).annotate(**sums).values_list(*group, *sums):
-            found = totals.setdefault(row[:len(group)], [0] * len(sums))
-            for index, value in enumerate(row[len(group):]):
-                found[index] += value or 0
+        for row in rows.order_by().values(*group).annotate(**read_sums).values_list(*group, *read_sums):
+            key, values = row[:width], row[width:]
+            found = totals.get(key)
+            if found is None:  # most keys come from one read only
+                totals[key] = [value or 0 for value in values]
+            else:
+                for index, value in enumerate(values):
+                    found[index] += value or 0
     return {key: found for key, found in totals.items() if any(found)}
 
 
@@ -173,11 +193,12 @@ def _respondents(*, by, **read) -> dict[tuple, int]:
 
 
 VALUE_SUMS = {f"v{value}": Sum("count", filter=Q(value=value)) for value in SCORES}
+MONTH_VALUE_SUMS = {f"v{value}": Sum(column) for value, column in zip(SCORES, ElementMonthTally.COUNTS, strict=True)}
 
 
 def _answers(*, by, **read) -> dict[tuple, list[int]]:
     """Per `by`, the counts of answers valued 1, 2, 3 and 4 (one row per element, not per value)."""
-    return _summed(ElementTally, ElementMonthTally, by=by, sums=VALUE_SUMS, **read)
+    return _summed(ElementTally, ElementMonthTally, by=by, sums=VALUE_SUMS, month_sums=MONTH_VALUE_SUMS, **read)
 
 
 def captured_by_unit_month(*, unit_ids, period: Period, with_answers: bool
@@ -284,7 +305,7 @@ def scores_by_unit_questionnaire(*, unit_ids, period: Period, service_id=None,
 
 def questionnaire_first_days(*, unit_ids, period: Period, service_id=None, channel=None) -> dict[tuple[int, int], date]:
     """(unit id, questionnaire id) -> the first local day of the period with a counted response on it."""
-    filters = {"unit_id__in": list(unit_ids), "day__gte": period.start, "day__lte": period.end, "count__gt": 0}
+    filters = {"unit_id__any": list(unit_ids), "day__gte": period.start, "day__lte": period.end, "count__gt": 0}
     filters.update({name: value for name, value in (("service_id", service_id), ("channel", channel)) if value})
     rows = (ResponseTally.objects.filter(**filters).order_by().values("unit_id", "questionnaire_id")
             .annotate(first=Min("day")).values_list("unit_id", "questionnaire_id", "first"))
@@ -320,7 +341,7 @@ def questionnaire_changes(*, unit_ids, period: Period, service_id=None, channel=
 
 def respondents_by_day(*, unit_ids, period: Period, service_id=None, channel=None) -> dict:
     """Respondents per local day of answering."""
-    filters = {"unit_id__in": list(unit_ids), "day__gte": period.start, "day__lte": period.end}
+    filters = {"unit_id__any": list(unit_ids), "day__gte": period.start, "day__lte": period.end}
     filters.update({name: value for name, value in (("service_id", service_id), ("channel", channel)) if value})
     rows = ResponseTally.objects.filter(**filters).values("day").annotate(n=Sum("count")).order_by("day")
     return {row["day"]: row["n"] for row in rows}
@@ -348,7 +369,7 @@ def population_by_unit(*, unit_ids, period: Period) -> dict[int, int]:
     the sum of its two quarters. Units without the needed rows are left out rather than guessed.
     """
     # order_by(): the model's ordering by unit name would join every row to its unit for nothing.
-    rows = Population.objects.filter(unit_id__in=list(unit_ids), year=period.year).order_by()
+    rows = Population.objects.filter(unit_id__any=list(unit_ids), year=period.year).order_by()
     if period.kind == "quarter":
         return dict(rows.filter(quarter=period.number).values_list("unit_id", "service_users"))
     quarters = {"year": (1, 2, 3, 4), "semester": (2 * period.number - 1, 2 * period.number)}.get(period.kind)
@@ -372,7 +393,7 @@ def _local_days(period: Period) -> tuple[datetime, datetime]:
 def responses_in_period(*, unit_ids, period: Period, service_id=None, channel=None):
     """The counted (not excluded) responses of the units answered on the period's local days."""
     start, end = _local_days(period)
-    responses = Response.objects.filter(unit_id__in=list(unit_ids), excluded_at__isnull=True,
+    responses = Response.objects.filter(unit_id__any=list(unit_ids), excluded_at__isnull=True,
                                         answered_at__gte=start, answered_at__lt=end)
     if service_id:
         responses = responses.filter(service_id=service_id)
@@ -417,7 +438,7 @@ def respondent_profile(*, unit_ids, period: Period, service_id=None, channel=Non
     whole, edges = (None, [period]) if service_id or channel else _month_split(period)
     profile = {question: defaultdict(int) for question in PROFILE_QUESTIONS}
     if whole:
-        rows = (ProfileMonthTally.objects.filter(unit_id__in=unit_ids, month__gte=whole[0], month__lte=whole[1])
+        rows = (ProfileMonthTally.objects.filter(unit_id__any=unit_ids, month__gte=whole[0], month__lte=whole[1])
                 .values("question", "answer").annotate(n=Sum("count")).values_list("question", "answer", "n"))
         for question, answer, n in rows:
             if n:
@@ -455,9 +476,11 @@ def respondent_profile_items(*, unit_ids, period: Period, not_given: str, servic
 def respondents_by_service_named(*, unit_ids, period: Period, channel=None, with_unit: bool) -> list[tuple[str, int]]:
     """Respondents per service, by unit and service name, each named "unit · service" when with_unit."""
     by_service = respondents_by_service(unit_ids=unit_ids, period=period, channel=channel)
-    services = Service.objects.filter(id__in=by_service).select_related("unit").order_by("unit__name", "name")
-    return [(f"{service.unit.name} · {service.name}" if with_unit else service.name, by_service[service.id])
-            for service in services]
+    # Names only, not instances: a region has thousands of services.
+    services = (Service.objects.filter(id__any=list(by_service)).order_by("unit__name", "name")
+                .values_list("id", "unit__name", "name"))
+    return [(f"{unit_name} · {name}" if with_unit else name, by_service[service_id])
+            for service_id, unit_name, name in services]
 
 
 def suggestions_for(*, unit_ids, period: Period, limit: int | None = None) -> list[dict]:
@@ -646,7 +669,7 @@ def follow_up_plans_of(*, unit_ids, period: Period):
     for quarter in period.quarters():
         made_in |= Q(year=quarter.year, quarter=quarter.number)
     history = Prefetch("status_changes", queryset=FollowUpStatusChange.objects.select_related("recorded_by"))
-    return (FollowUpPlan.objects.filter(made_in, unit_id__in=list(unit_ids)).select_related("unit", "element")
+    return (FollowUpPlan.objects.filter(made_in, unit_id__any=list(unit_ids)).select_related("unit", "element")
             .prefetch_related(history).order_by("unit__name", "year", "quarter", "element__position", "id"))
 
 
@@ -681,7 +704,7 @@ def follow_up_review(*, unit, period: Period) -> list[PlanReview]:
 def responses_suspected(*, unit_ids, period: Period):
     """Responses flagged as possible repeats in the period, counted or excluded, newest first."""
     start, end = _local_days(period)
-    return (Response.objects.filter(unit_id__in=list(unit_ids), suspected_repeat=True, answered_at__gte=start,
+    return (Response.objects.filter(unit_id__any=list(unit_ids), suspected_repeat=True, answered_at__gte=start,
                                     answered_at__lt=end)
             .select_related("unit", "service", "kiosk", "excluded_by").order_by("-answered_at", "-id"))
 

@@ -4,6 +4,7 @@ Numbers come from reports.selectors (tallies) and the IKM from reports.ikm; the 
 the charts (reports.charts) and pick what the templates show.
 """
 
+import html
 from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction
@@ -18,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -40,7 +42,8 @@ from reports.integrity import integrity_pooled
 from reports.models import AlertSubscription, FollowUpPlan
 from reports.periods import Period
 from reports.aggregates import (
-    Adequacy, AgencyTree, agency_figures, agency_tree, figure_pool, figure_rank, scope_figure, unit_adequacy,
+    Adequacy, AgencyTree, agency_figures, agency_tree, figure_extremes, figure_pool, figure_rank, scope_figure,
+    unit_adequacy,
     unit_figures,
 )
 from reports.selectors import (
@@ -61,6 +64,10 @@ SUGGESTIONS_ON_DASHBOARD = 5
 SUGGESTIONS_PER_PAGE = 25
 SERVICES_CHARTED = 10  # the most used; the rest are added up in one bar
 SORT_KEYS = {"peringkat": "rank", "nama": "name", "responden": "respondents", "ikm": "ikm"}
+EXTREMES = 5  # lowest and highest units and agencies on the region's first screen
+TABLE_ROWS = 50  # per page of the region's full tables
+TABLE_KINDS = ("unit", "opd")
+DESCENDING_FIRST = ("ikm", "responden")
 
 
 @dataclass
@@ -135,7 +142,21 @@ def _region_scope(user, region_code: str) -> Scope:
 
 
 def _services_of(scope: Scope):
-    return Service.objects.filter(unit_id__in=scope.unit_ids).select_related("unit").order_by("unit__name", "name")
+    # A region's by a join rather than a list of hundreds of unit ids.
+    services = (Service.objects.filter(unit__agency__region=scope.region) if scope.kind == "region"
+                else Service.objects.filter(unit_id__any=scope.unit_ids))
+    return services.select_related("unit").order_by("unit__name", "name")
+
+
+def _service_options(scope: Scope, filters: Filters) -> str:
+    """The service menu's <option>s in one pass over (id, unit, name) rows: a region offers thousands, too many
+    to draw as model instances through the template."""
+    with_unit = scope.kind != "unit"
+    rows = _services_of(scope).values_list("id", "unit__name", "name")
+    return mark_safe("".join(
+        f'<option value="{service_id}"{" selected" if service_id == filters.service_id else ""}>'
+        f'{html.escape(f"{unit_name} · {name}" if with_unit else name)}</option>'
+        for service_id, unit_name, name in rows))
 
 
 # Home -------------------------------------------------------------------------------------------------------
@@ -220,7 +241,7 @@ def _profile_charts(scope: Scope, filters: Filters) -> list[dict]:
 
 
 def _ranked_row(*, name: str, url: str, figure, rank: int | None, **extra) -> dict:
-    result = figure.result
+    result = figure.ranked  # IKM, converted IKM and grade; a table of hundreds needs no element scores
     return {"name": name, "url": url, "respondents": figure.respondents, "result": result,
             "ikm": result.ikm_converted if result else None, "rank": rank, "reason": figure.unavailable_reason,
             "third_party": figure.third_party_label, "depth": 0, **extra}
@@ -353,7 +374,7 @@ def _dashboard(request, scope: Scope):
     context = {
         "scope": scope, "filters": filters, "period": period, "today": today, "page_kind": "dashboard",
         "period_options": period_options(selected=period, today=today), "custom": CUSTOM,
-        "services": _services_of(scope), "channels": Channel.choices,
+        "service_options": _service_options(scope, filters), "channels": Channel.choices,
         "groups": [_group_context(scores, title=_("Nilai per unsur (NRR × 25)") + f" · {where}")
                    for scores in groups],
         "main": main, "result": main.result if main else None, "unavailable": unavailable,
@@ -401,14 +422,119 @@ def _dashboard(request, scope: Scope):
             roots = [tree.agencies[child] for child in tree.children.get(scope.obj.id, [])]
             units = tree.units_under(scope.obj.id)
         units = sorted(units, key=lambda unit: (tree.agencies[unit.agency_id].name, unit.name))
+        short = set(adequacy.short)
         context.update({
             "adequacy": adequacy, "includes": tree.includes(scope.obj.id) if scope.kind == "agency" else "",
-            "short_units": [(unit, adequacy.samples[unit.id]) for unit in units if unit.id in adequacy.short],
-            "unit_rows": _sorted(_unit_rows(tree, units, figures, adequacy), sort),
-            "agency_rows": _agency_rows(tree, roots, agency_figures(tree, figures), adequacy, sort,
-                                        ranked=scope.kind == "region"),
+            "short_units": [(unit, adequacy.samples[unit.id]) for unit in units if unit.id in short],
         })
+        if scope.kind == "region":
+            # What a region admin acts on; the full ranked tables are a page of their own (region_table).
+            context.update(_region_extremes(tree, roots, units, figures))
+        else:
+            context.update({
+                "unit_rows": _sorted(_unit_rows(tree, units, figures, adequacy), sort),
+                "agency_rows": _agency_rows(tree, roots, agency_figures(tree, figures), adequacy, sort, ranked=False),
+            })
     return render(request, "reports/dashboard.html", context)
+
+
+def _region_extremes(tree: AgencyTree, roots: list[Agency], units: list[ServiceUnit], figures: dict) -> dict:
+    """The EXTREMES lowest and highest units (ranked among units) and perangkat daerah (among themselves)."""
+    unit_figures_ = {unit.id: figures[unit.id] for unit in units}
+    unit_ranks = figure_rank(unit_figures_)
+    by_id = {unit.id: unit for unit in units}
+
+    def unit_row(unit_id):
+        unit = by_id[unit_id]
+        return _ranked_row(name=unit.name, url=reverse("reports:unit_dashboard", args=[unit.code]),
+                           figure=figures[unit_id], rank=unit_ranks.get(unit_id),
+                           agency=tree.agencies[unit.agency_id].name)
+
+    pools = agency_figures(tree, figures, [agency.id for agency in roots])
+    agency_ranks = figure_rank(pools)
+
+    def agency_row(agency_id):
+        agency = tree.agencies[agency_id]
+        return _ranked_row(name=agency.name, url=reverse("reports:agency_dashboard", args=[agency.code]),
+                           figure=pools[agency_id], rank=agency_ranks.get(agency_id), includes=tree.includes(agency_id))
+
+    lowest_units, highest_units = figure_extremes(unit_figures_, EXTREMES)
+    lowest_agencies, highest_agencies = figure_extremes(pools, EXTREMES)
+    return {
+        "extremes": [
+            {"kind": "unit", "title": _("Unit layanan dengan IKM terendah"),
+             "rows": [unit_row(unit_id) for unit_id in lowest_units]},
+            {"kind": "unit", "title": _("Unit layanan dengan IKM tertinggi"),
+             "rows": [unit_row(unit_id) for unit_id in highest_units]},
+            {"kind": "agency", "title": _("Perangkat daerah dengan IKM terendah"),
+             "rows": [agency_row(agency_id) for agency_id in lowest_agencies]},
+            {"kind": "agency", "title": _("Perangkat daerah dengan IKM tertinggi"),
+             "rows": [agency_row(agency_id) for agency_id in highest_agencies]},
+        ],
+        "unit_count": len(units), "agency_count": len(roots), "units_ranked": len(unit_ranks),
+        "agencies_ranked": len(agency_ranks),
+    }
+
+
+def _table_sort_links(filters: Filters, *, kind: str, sort: str, order: str, query: str) -> dict:
+    """For each column of the full table: the link that sorts by it (again: the other way), and its aria-sort."""
+    links = {}
+    for name in SORT_KEYS:
+        if name == sort:
+            state = "descending" if order == "desc" else "ascending"
+            following = "asc" if order == "desc" else "desc"
+        else:
+            state, following = "none", "desc" if name in DESCENDING_FIRST else "asc"
+        links[name] = {"url": "?" + filters.query(jenis=kind, sort=name, order=following, q=query), "state": state}
+    return links
+
+
+def _matches(row: dict, query: str) -> bool:
+    folded = query.casefold()
+    return any(folded in (row.get(field) or "").casefold() for field in ("name", "code", "agency"))
+
+
+@login_required
+def region_table(request, region_code: str):
+    """Every unit (jenis=unit) or perangkat daerah (jenis=opd) of the region, ranked, sorted and searched on the
+    server (sort=peringkat|nama|responden|ikm, order=asc|desc, q=...), TABLE_ROWS a page: one bookmarkable URL."""
+    scope = _region_scope(request.user, region_code)
+    timezone.activate(region_zone(scope.region))
+    filters = filters_read(request.GET, services=_services_of(scope))
+    period = filters.period
+    kind = request.GET.get("jenis") if request.GET.get("jenis") in TABLE_KINDS else "unit"
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORT_KEYS else "peringkat"
+    order = request.GET.get("order") if request.GET.get("order") in ("asc", "desc") else (
+        "desc" if sort in DESCENDING_FIRST else "asc")
+    query = request.GET.get("q", "").strip()[:100]
+    tree = agency_tree(scope.region)
+    figures = unit_figures(unit_ids=scope.unit_ids, period=period, service_id=filters.service_id,
+                           channel=filters.channel or None)
+    adequacy = unit_adequacy(unit_ids=scope.unit_ids, period=period, units=figures)
+    roots = tree.top_level()
+    sorting = ("-" if order == "desc" else "") + sort
+    if kind == "unit":
+        units = sorted((unit for agency in roots for unit in tree.units_under(agency.id)),
+                       key=lambda unit: (tree.agencies[unit.agency_id].name, unit.name))
+        rows = _sorted(_unit_rows(tree, units, figures, adequacy), sorting)
+    else:
+        rows = _agency_rows(tree, roots, agency_figures(tree, figures), adequacy, sorting, ranked=True)
+    total = len(rows)
+    if query:
+        rows = [row for row in rows if _matches(row, query)]
+    page = Paginator(rows, TABLE_ROWS).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return render(request, "reports/region_table.html", {
+        "scope": scope, "filters": filters, "period": period, "today": today, "page_kind": "dashboard",
+        "period_options": period_options(selected=period, today=today), "custom": CUSTOM,
+        "service_options": _service_options(scope, filters), "channels": Channel.choices,
+        "kind": kind, "kind_table": "agency" if kind == "opd" else "unit", "sort": "", "order": order, "query": query, "page": page, "rows": page.object_list,
+        "total": total, "found": len(rows),
+        "hidden_params": [("jenis", kind), ("sort", sort), ("order", order)],
+        "sort_links": _table_sort_links(filters, kind=kind, sort=sort, order=order, query=query),
+        "page_query": filters.query(jenis=kind, sort=sort, order=order, q=query),
+        "kind_links": {name: "?" + filters.query(jenis=name) for name in TABLE_KINDS},
+    })
 
 
 @login_required
@@ -446,7 +572,7 @@ def _suggestions(request, scope: Scope):
         "back": request.get_full_path(),
         "page_query": filters.query(q=query, tema=theme, nada=tone),
         "period_options": period_options(selected=filters.period, today=timezone.localdate()), "custom": CUSTOM,
-        "services": _services_of(scope), "channels": Channel.choices,
+        "service_options": _service_options(scope, filters), "channels": Channel.choices,
     })
 
 

@@ -228,8 +228,8 @@ class ResponseMonthTallyAdmin(ViewOnlyAdmin):
 
 @admin.register(ElementMonthTally)
 class ElementMonthTallyAdmin(ViewOnlyAdmin):
-    list_display = ["month", "unit", "element", "value", "count"]
-    list_filter = ["value", "unit__agency"]
+    list_display = ["month", "unit", "element", "count_1", "count_2", "count_3", "count_4"]
+    list_filter = ["unit__agency"]
     list_select_related = ["unit", "element"]
     search_fields = ["unit__name", "unit__code", "element__code"]
 

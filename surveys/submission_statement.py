@@ -6,7 +6,8 @@ statement, a chain of data-modifying CTEs:
     WITH new_response AS (INSERT INTO surveys_response ... ON CONFLICT (key) DO NOTHING RETURNING id),
          answers      AS (INSERT INTO surveys_answer SELECT new_response.id, ... FROM new_response, (VALUES ...)),
          t_responses  AS (INSERT INTO surveys_responsetally ... WHERE EXISTS (SELECT FROM new_response)
-                          ON CONFLICT (key columns) DO UPDATE SET count = count + EXCLUDED.count),
+                          ON CONFLICT (key columns) DO UPDATE SET count = count + EXCLUDED.count;
+                          ElementMonthTally adds its count_1..count_4 the same way),
          t_elements, t_responses_month, t_elements_month, t_profiles_month   (the same, one per tally table),
          version      AS (INSERT INTO surveys_unitdataversion ... WHERE EXISTS (SELECT FROM new_response)
                           ON CONFLICT (unit_id) DO UPDATE SET version = EXCLUDED.version)
@@ -40,7 +41,7 @@ from surveys.models import (
 )
 from surveys.tallies import (
     ELEMENT_KEY, ELEMENT_MONTH_KEY, PROFILE_MONTH_KEY, PROFILE_QUESTIONS, RESPONSE_KEY, RESPONSE_MONTH_KEY,
-    month_of, profile_answers,
+    count_columns, month_of, profile_answers,
 )
 
 INSERTED = "EXISTS (SELECT FROM new_response)"
@@ -64,15 +65,17 @@ def _values(model, columns, rows) -> tuple[str, list]:
 
 
 def _tally_cte(model, key_columns, rows) -> tuple[str, list] | None:
-    """Add each row's count to its tally row, if the response was inserted (None without rows)."""
+    """Add each row's counts (`count`, or ElementMonthTally's count_1..count_4) to its tally row, if the
+    response was inserted (None without rows)."""
     if not rows:
         return None
-    columns = (*key_columns, "count")
+    counts = count_columns(model)
+    columns = (*key_columns, *counts)
     source, params = _values(model, columns, sorted(rows))
     table = _quoted(model)
+    added = ", ".join(f"{count} = {table}.{count} + EXCLUDED.{count}" for count in counts)
     sql = (f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {source} "
-           f"WHERE {INSERTED} ON CONFLICT ({', '.join(key_columns)}) "
-           f"DO UPDATE SET count = {table}.count + EXCLUDED.count")
+           f"WHERE {INSERTED} ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {added}")
     return sql, params
 
 
@@ -95,8 +98,10 @@ def response_month_tally_cte(response: Response, month: date) -> tuple[str, list
 
 
 def element_month_tally_cte(response: Response, answers: list[Answer], month: date) -> tuple[str, list] | None:
+    # One row per element with its four value counts: the answer's value counted once.
     return _tally_cte(ElementMonthTally, ELEMENT_MONTH_KEY, [
-        (response.unit_id, response.questionnaire_id, month, answer.element_id, answer.value, 1)
+        (response.unit_id, response.questionnaire_id, month, answer.element_id,
+         *(int(answer.value == value) for value in (1, 2, 3, 4)))
         for answer in answers])
 
 

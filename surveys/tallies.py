@@ -24,7 +24,7 @@ from surveys.models import (
 
 ELEMENT_KEY = ("unit_id", "service_id", "questionnaire_id", "day", "channel", "element_id", "value")
 RESPONSE_KEY = ("unit_id", "service_id", "questionnaire_id", "day", "channel")
-ELEMENT_MONTH_KEY = ("unit_id", "questionnaire_id", "month", "element_id", "value")
+ELEMENT_MONTH_KEY = ("unit_id", "questionnaire_id", "month", "element_id")  # plus count_1..count_4
 RESPONSE_MONTH_KEY = ("unit_id", "service_id", "questionnaire_id", "month", "channel")
 PROFILE_MONTH_KEY = ("unit_id", "month", "question", "answer")
 PROFILE_QUESTIONS = ("gender", "age", "education", "occupation")
@@ -49,23 +49,44 @@ def age_band_expression():
                 default=Value(""), output_field=CharField())
 
 
-def _sorted_rows(deltas: Counter) -> list[tuple]:
+def count_columns(model) -> tuple[str, ...]:
+    """The columns a tally adds up: `count`, or ElementMonthTally's count_1..count_4."""
+    return getattr(model, "COUNTS", ("count",))
+
+
+def by_value(deltas: Counter) -> dict[tuple, tuple[int, int, int, int]]:
+    """Deltas keyed (..., value) as rows keyed (...) with the deltas of values 1..4 (ElementMonthTally)."""
+    rows = {}
+    for (*key, value), delta in deltas.items():
+        rows.setdefault(tuple(key), [0, 0, 0, 0])[value - 1] += delta
+    return {key: tuple(counts) for key, counts in rows.items()}
+
+
+def _sorted_rows(model, deltas: Counter) -> list[tuple]:
     # A fixed order of rows means concurrent transactions lock them in the same order: no deadlock.
+    if len(count_columns(model)) > 1:
+        return [(*key, *counts) for key, counts in sorted(by_value(deltas).items()) if any(counts)]
     return [(*key, delta) for key, delta in sorted(deltas.items()) if delta]
 
 
+def _added(table: str, model) -> str:
+    return ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in count_columns(model))
+
+
 def _upsert(model, key_columns, deltas: Counter):
-    """Add each delta to its tally row in one statement per chunk (INSERT .. ON CONFLICT .. DO UPDATE)."""
+    """Add each delta to its tally row in one statement per chunk (INSERT .. ON CONFLICT .. DO UPDATE).
+
+    ElementMonthTally's deltas are keyed (..., value) like ElementTally's and go into its count_<value>."""
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join((*key_columns, "count"))
+    names = (*key_columns, *count_columns(model))
     conflict = ", ".join(key_columns)
-    items = _sorted_rows(deltas)
+    items = _sorted_rows(model, deltas)
     for start in range(0, len(items), CHUNK):
         chunk = items[start:start + CHUNK]
-        row = "(" + ", ".join(["%s"] * (len(key_columns) + 1)) + ")"
+        row = "(" + ", ".join(["%s"] * len(names)) + ")"
         sql = (
-            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "
-            f"ON CONFLICT ({conflict}) DO UPDATE SET count = {table}.count + EXCLUDED.count"
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * len(chunk))} "
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {_added(table, model)}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [value for item in chunk for value in item])
@@ -80,7 +101,8 @@ def _upsert_together(parts: list[tuple]):
         for model, key_columns, deltas in parts:
             _upsert(model, key_columns, deltas)
         return
-    tables = [(model, (*key_columns, "count"), _sorted_rows(deltas)) for model, key_columns, deltas in parts]
+    tables = [(model, (*key_columns, *count_columns(model)), _sorted_rows(model, deltas))
+              for model, key_columns, deltas in parts]
     as_arrays = sum(len(columns) * len(rows) for _model, columns, rows in tables) > ARRAYS_FROM
     statements, params = [], []
     for model, columns, rows in tables:
@@ -93,8 +115,9 @@ def _upsert_together(parts: list[tuple]):
         else:
             source = "VALUES " + ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
             params += [value for row in rows for value in row]
-        statements.append(f"INSERT INTO {table} ({names}) {source} ON CONFLICT ({', '.join(columns[:-1])}) "
-                          f"DO UPDATE SET count = {table}.count + EXCLUDED.count")
+        keys = columns[:len(columns) - len(count_columns(model))]
+        statements.append(f"INSERT INTO {table} ({names}) {source} ON CONFLICT ({', '.join(keys)}) "
+                          f"DO UPDATE SET {_added(table, model)}")
     *first, last = statements
     sql = "WITH " + ", ".join(f"t{i} AS ({statement})" for i, statement in enumerate(first)) + " " + last
     with connection.cursor() as cursor:
@@ -184,13 +207,19 @@ def _months_from_days():
                  .values("unit_id", "service_id", "questionnaire_id", "month", "channel").annotate(n=Sum("count")))
     elements = (ElementTally.objects.using("default").annotate(**day_level)
                 .values("unit_id", "questionnaire_id", "month", "element_id", "value").annotate(n=Sum("count")))
-    return _counter(responses, RESPONSE_MONTH_KEY), _counter(elements, ELEMENT_MONTH_KEY)
+    return _counter(responses, RESPONSE_MONTH_KEY), _counter(elements, (*ELEMENT_MONTH_KEY, "value"))
 
 
 def _stored(model, key_columns, **filters) -> Counter:
+    """The tally's non-zero counts keyed like the recount: ElementMonthTally's count_<value> under (..., value)."""
     # The primary, not a replica: a check must see what was just written.
-    rows = model.objects.using("default").filter(**filters).exclude(count=0).values_list(*key_columns, "count")
-    return Counter({tuple(row[:-1]): row[-1] for row in rows})
+    counts = count_columns(model)
+    rows = model.objects.using("default").filter(**filters).values_list(*key_columns, *counts)
+    if len(counts) == 1:
+        return Counter({tuple(row[:-1]): row[-1] for row in rows if row[-1]})
+    width = len(key_columns)
+    return Counter({(*row[:width], value): row[width + value - 1] for row in rows for value in (1, 2, 3, 4)
+                    if row[width + value - 1]})
 
 
 def tallies_differences() -> list[str]:

@@ -44,3 +44,24 @@ def test_the_region_dashboard_costs_the_same_queries_for_three_units_or_forty(wo
     many = queries_of_region_dashboard(world, period)
     assert many == few
     assert many <= 51  # 50, and one for the third-party results of the period, the previous one and the trend
+
+
+def queries_of_region_table(world, params: dict) -> int:
+    client = client_for(world.region_admin)
+    url = reverse("reports:region_table", args=[world.region.code])
+    assert client.get(url, params).status_code == 200
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url, params).status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize("params", [{"period": "2026-Q2", "sort": "ikm", "page": "2"},
+                                    {"period": "2026-Q2", "jenis": "opd", "q": "dinas"},
+                                    {"period": CUSTOM, "dari": "2026-04-15", "sampai": "2026-06-10"}])
+def test_the_region_tables_cost_the_same_queries_for_three_units_or_forty(world, params):
+    grow(world, 1)
+    few = queries_of_region_table(world, params)
+    grow(world, 19)
+    many = queries_of_region_table(world, params)
+    assert many == few
+    assert many <= 25

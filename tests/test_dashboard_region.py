@@ -1,5 +1,6 @@
-"""The region dashboard lists every agency and unit with respondents, sample, IKM, grade and rank, sorted on
-the server by a query parameter, with links down to each one's dashboard."""
+"""The region dashboard's first screen shows what a region admin acts on (lowest and highest units and agencies,
+units short of sample); its table pages list every agency and unit with respondents, sample, IKM, grade and
+rank, sorted, searched and paged on the server by query parameters, with links down to each one's dashboard."""
 
 import re
 
@@ -32,6 +33,13 @@ def region_page(world, **params):
     return response.content.decode()
 
 
+def table_page(world, **params):
+    response = client_for(world.region_admin).get(reverse("reports:region_table", args=[world.region.code]),
+                                                  {"period": "2026-Q2", **params})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def names_in(table: str, names) -> list[str]:
     return sorted((name for name in names if name in table), key=table.index)
 
@@ -41,7 +49,7 @@ AGENCIES = ("Kecamatan Uji", "Kelurahan Uji", "Dinas Lain", "Dinas Jauh")
 
 
 def test_it_ranks_every_unit_of_the_region_and_no_other(scored):
-    table = by_testid(region_page(scored), "unit-table")
+    table = by_testid(table_page(scored), "unit-table")
 
     assert names_in(table, UNITS) == ["Loket Kecamatan", "Loket Dinas", "Loket Kelurahan"]
     assert "1 Loket Kecamatan Kecamatan Uji 1" in table
@@ -50,7 +58,7 @@ def test_it_ranks_every_unit_of_the_region_and_no_other(scored):
 
 
 def test_it_pools_each_agency_with_the_agencies_below_it(scored):
-    table = by_testid(region_page(scored), "agency-table")
+    table = by_testid(table_page(scored, jenis="opd"), "agency-table")
 
     # Kecamatan Uji pools its own unit (4s) with its Kelurahan's (3s): 87.50, equal to Dinas Lain, and says so.
     assert "1 Kecamatan Uji termasuk 1 Kelurahan 2 0/2 unit memenuhi belum 87,50 B Baik" in table
@@ -61,27 +69,28 @@ def test_it_pools_each_agency_with_the_agencies_below_it(scored):
 
 
 @pytest.mark.parametrize("sort, expected", [
-    ("peringkat", ["Loket Kecamatan", "Loket Dinas", "Loket Kelurahan"]),
-    ("-ikm", ["Loket Kecamatan", "Loket Dinas", "Loket Kelurahan"]),
-    ("ikm", ["Loket Kelurahan", "Loket Dinas", "Loket Kecamatan"]),
-    ("nama", ["Loket Dinas", "Loket Kecamatan", "Loket Kelurahan"]),
-    ("-nama", ["Loket Kelurahan", "Loket Kecamatan", "Loket Dinas"]),
-    ("-responden", ["Loket Dinas", "Loket Kecamatan", "Loket Kelurahan"]),
-    ("bukan-kolom", ["Loket Kecamatan", "Loket Dinas", "Loket Kelurahan"]),
+    ({"sort": "peringkat"}, ["Loket Kecamatan", "Loket Dinas", "Loket Kelurahan"]),
+    ({"sort": "ikm"}, ["Loket Kecamatan", "Loket Dinas", "Loket Kelurahan"]),  # highest first unless asked
+    ({"sort": "ikm", "order": "asc"}, ["Loket Kelurahan", "Loket Dinas", "Loket Kecamatan"]),
+    ({"sort": "nama"}, ["Loket Dinas", "Loket Kecamatan", "Loket Kelurahan"]),
+    ({"sort": "nama", "order": "desc"}, ["Loket Kelurahan", "Loket Kecamatan", "Loket Dinas"]),
+    ({"sort": "responden"}, ["Loket Dinas", "Loket Kecamatan", "Loket Kelurahan"]),
+    ({"sort": "bukan-kolom", "order": "miring"}, ["Loket Kecamatan", "Loket Dinas", "Loket Kelurahan"]),
 ])
 def test_it_sorts_the_tables_on_the_server(scored, sort, expected):
-    assert names_in(by_testid(region_page(scored, sort=sort), "unit-table"), UNITS) == expected
+    assert names_in(by_testid(table_page(scored, **sort), "unit-table"), UNITS) == expected
 
 
 def test_it_links_the_column_headers_to_the_other_order_and_marks_the_current_one(scored):
-    page = region_page(scored, sort="-ikm")
+    page = table_page(scored, sort="ikm", order="desc")
 
-    assert re.search(r'aria-sort="descending"><a href="\?period=2026-Q2&amp;sort=ikm">IKM</a>', page)
-    assert 'href="?period=2026-Q2&amp;sort=nama"' in page
+    assert re.search(r'aria-sort="descending"><a href="\?period=2026-Q2&amp;jenis=unit&amp;sort=ikm&amp;order=asc">'
+                     r'IKM</a>', page)
+    assert 'href="?period=2026-Q2&amp;jenis=unit&amp;sort=nama&amp;order=asc"' in page
 
 
 def test_it_links_down_to_each_agency_and_unit_keeping_the_period(scored):
-    page = region_page(scored)
+    page = table_page(scored) + table_page(scored, jenis="opd") + region_page(scored)
 
     assert f'href="/dasbor/opd/{scored.sub_agency.code}/?period=2026-Q2"' in page
     assert f'href="/dasbor/unit/{scored.other_unit.code}/?period=2026-Q2"' in page
@@ -134,7 +143,7 @@ def test_mixed_questionnaires_and_unanswered_elements_read_tidak_dapat_dihitung(
     page = region_page(world)
     unavailable = by_testid(page, "ikm-unavailable")
     assert unavailable.startswith("IKM dan mutu tidak dapat dihitung: memakai 2 kuesioner berbeda")
-    agencies = by_testid(page, "agency-table")
+    agencies = by_testid(table_page(world, jenis="opd"), "agency-table")
     assert "Kecamatan Uji termasuk 1 Kelurahan 2 " in agencies
     assert "tidak dapat dihitung: memakai 2 kuesioner berbeda" in agencies
     assert "Dinas Lain 1 1/1" not in agencies  # no population, so not met
@@ -147,3 +156,55 @@ def test_mixed_questionnaires_and_unanswered_elements_read_tidak_dapat_dihitung(
     dinas = dinas.content.decode()
     assert by_testid(dinas, "ikm-unavailable") == "IKM dan mutu tidak dapat dihitung: U9 belum ada jawaban."
     assert by_testid(dinas, "element-U1").endswith("1 4,000 100,00 A")
+
+
+def test_the_first_screen_shows_the_lowest_and_highest_and_links_the_full_tables(scored):
+    page = region_page(scored)
+
+    assert "unit-table" not in page and "agency-table" not in page
+    lowest_units = text(by_testid(page, "extremes-unit-1"))
+    highest_units = text(by_testid(page, "extremes-unit-2"))
+    assert names_in(lowest_units, UNITS) == ["Loket Kelurahan", "Loket Dinas", "Loket Kecamatan"]
+    assert names_in(highest_units, UNITS) == ["Loket Kecamatan", "Loket Dinas", "Loket Kelurahan"]
+    assert "3 Loket Kelurahan Kelurahan Uji 1 75,00 C Kurang Baik" in lowest_units
+    # Perangkat daerah ranked among themselves, pooled with the agencies below them; no sub-agency listed.
+    lowest_agencies = text(by_testid(page, "extremes-agency-3"))
+    assert "Kelurahan Uji" not in lowest_agencies.replace("termasuk 1 Kelurahan", "")
+    assert "1 Kecamatan Uji termasuk 1 Kelurahan 2 87,50 B Baik" in lowest_agencies
+    links = by_testid(page, "table-links")
+    assert "Tabel peringkat 3 unit layanan" in links and "Tabel peringkat 2 perangkat daerah" in links
+    table_url = reverse("reports:region_table", args=[scored.region.code])
+    assert f'href="{table_url}?period=2026-Q2"' in page
+    assert f'href="{table_url}?period=2026-Q2&amp;jenis=opd"' in page
+    assert "Rekap" in page  # the downloadable recap stays linked
+
+
+def test_the_table_pages_fifty_rows_at_a_time_and_searches_on_the_server(scored):
+    from tests.factories import make_agency, make_service, make_unit
+
+    agency = make_agency(scored.region, name="Dinas Banyak")
+    for n in range(60):
+        unit = make_unit(agency, name=f"Pos {n:02d}", code=f"pos-{n:02d}")
+        submit(unit, make_service(unit), [n % 4 + 1] * 9, answered_at=local(2026, 5, 4))
+
+    first = table_page(scored, sort="nama")
+    assert by_testid(first, "page-number") == "Halaman 1 dari 2"
+    assert first.count("<tr") == 1 + 50
+    second = table_page(scored, sort="nama", page=2)
+    assert second.count("<tr") == 1 + 13
+    assert names_in(second, ["Pos 58", "Pos 59", "Loket Kelurahan"]) == ["Loket Kelurahan", "Pos 58", "Pos 59"]
+    assert 'href="?period=2026-Q2&amp;jenis=unit&amp;sort=nama&amp;order=asc&amp;page=1"' in second
+
+    found = table_page(scored, q="pos-0", sort="ikm", order="asc")  # by code, case and all
+    assert by_testid(found, "table-count") .startswith("10 dari 63 baris cocok")
+    assert re.findall(r">(Pos 0\d)</a>", found)[:3] == ["Pos 00", "Pos 04", "Pos 08"]  # all 25,00
+    assert table_page(scored, q="DINAS BANYAK").count("<tr") == 1 + 50  # by agency name
+    assert table_page(scored, q="tidak ada yang bernama ini").count("<tr") == 1
+
+
+def test_the_table_answers_404_outside_the_admins_region(scored):
+    client = client_for(scored.region_admin)
+    far = client.get(reverse("reports:region_table", args=[scored.far_unit.agency.region.code]))
+    assert far.status_code == 404
+    assert client_for(scored.operator).get(reverse("reports:region_table", args=[scored.region.code])).status_code \
+        == 404

@@ -93,6 +93,17 @@ def test_the_staff_pages_show_suggestions_escaped(client, hostile, view, scope):
     assert_shown_as_text(response.content.decode(), [*SUGGESTIONS, SERVICE_NAME])
 
 
+def test_the_region_table_page_shows_service_and_unit_names_escaped(client, hostile):
+    client.force_login(hostile.region_admin)
+    response = client.get(reverse("reports:region_table", args=[hostile.region.code]),
+                          {"period": Q3.slug, "q": SCRIPT})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert_shown_as_text(page, [SERVICE_NAME])  # the service menu
+    assert_no_markup_runs(page)
+    assert f'value="{html.escape(SCRIPT)}"' in page  # the search box keeps the query, as text
+
+
 def test_the_suspected_repeats_page_shows_suggestions_escaped(client, hostile):
     client.force_login(hostile.region_admin)
     response = client.get(reverse("agencies:region_repeats", args=[hostile.region.code]), {"period": Q3.slug})

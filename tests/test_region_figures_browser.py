@@ -37,6 +37,8 @@ def test_the_region_dashboard_and_the_recap_show_the_same_agency_figures(page, l
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/dasbor/daerah/{region.code}/")
     page.goto(f"{live_server.url}/dasbor/daerah/{region.code}/?period={quarter.slug}")
+    page.click('[data-testid="table-links"] a:has-text("perangkat daerah")')
+    page.wait_for_url("**/tabel/**jenis=opd**")
     row = page.locator('[data-testid="agency-table"] tr', has_text="Dinas Kesehatan").first
     cells = [cell.inner_text().strip() for cell in row.locator("td").all()]
     rank, respondents, converted = cells[0], cells[2], cells[4]

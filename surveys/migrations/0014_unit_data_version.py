@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0009_unit_integrity_rules'),
-        ('surveys', '0012_integrity_flags_and_qr_rate_counts'),
+        ('surveys', '0013_element_month_tally_value_counts'),
     ]
 
     operations = [
