@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,6 +38,7 @@ from reports.documents.generated import document_request, documents_for_user
 from reports.models import GeneratedDocument
 from reports.periods import Period
 from reports.views_documents import XLSX
+from skm.uploads import evidence_file_response
 
 FIRST_YEAR = 2000
 
@@ -247,14 +247,8 @@ def _evidence_of(request, unit_code: str, evidence_id: int) -> Evidence:
 def evidence_file(request, unit_code: str, evidence_id: int):
     """The stored file, only to staff who see the unit; never from a public media URL."""
     evidence = _evidence_of(request, unit_code, evidence_id)
-    try:
-        stored = default_storage.open(evidence.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(stored, content_type=evidence.content_type, filename=evidence.original_name,
-                            as_attachment=evidence.content_type == "application/pdf")
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
+    return evidence_file_response(evidence.file.name, content_type=evidence.content_type,
+                                  filename=evidence.original_name)
 
 
 @login_required
@@ -367,14 +361,7 @@ def medium_file(request, medium_id: int):
     medium = get_object_or_404(media_visible_to(request.user), pk=medium_id)
     if not medium.file:
         raise Http404
-    try:
-        stored = default_storage.open(medium.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(stored, content_type=medium.content_type, filename=medium.original_name,
-                            as_attachment=medium.content_type == "application/pdf")
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
+    return evidence_file_response(medium.file.name, content_type=medium.content_type, filename=medium.original_name)
 
 
 @login_required

@@ -12,9 +12,8 @@ from fractions import Fraction
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -54,6 +53,7 @@ from reports.selectors import (
 )
 from reports.services import follow_up_plan_create, follow_up_plan_update
 from reports.third_party import third_party_scores
+from skm.uploads import evidence_file_response
 from surveys.models import Channel, Response
 from surveys.services import suggestion_tags_correct
 from surveys.themes import THEMES, Tone
@@ -732,11 +732,5 @@ def follow_up_evidence(request, unit_code: str, plan_id: int):
     _scope, plan = _plan_of(request, unit_code, plan_id)
     if not plan.evidence_file:
         raise Http404
-    try:
-        stored = default_storage.open(plan.evidence_file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(stored, content_type=plan.evidence_type, filename=plan.evidence_name or None,
-                            as_attachment=plan.evidence_type == "application/pdf")
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
+    return evidence_file_response(plan.evidence_file.name, content_type=plan.evidence_type,
+                                  filename=plan.evidence_name or None)

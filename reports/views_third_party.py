@@ -5,7 +5,6 @@ the region's admins); anyone else gets 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from reports.periods import Period
 from reports.selectors import respondents_by_unit
 from reports.services import third_party_mixing_decide, third_party_result_create
 from reports.third_party import EntryRefused, result_period, scores_of_result, third_party_entry_check
+from skm.uploads import PDF, evidence_file_response
 from surveys.models import Questionnaire
 
 
@@ -115,9 +115,5 @@ def third_party_decide(request, unit_code: str, result_id: int):
 @login_required
 def third_party_report(request, unit_code: str, result_id: int):
     _unit_found, result = _result(request, unit_code, result_id)
-    try:
-        handle = result.report.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    return FileResponse(handle, content_type="application/pdf", as_attachment=False,
-                        filename=f"pihak-ketiga-{result.unit.code}-{result.period}.pdf")
+    return evidence_file_response(result.report.name, content_type=PDF.content_type,
+                                  filename=f"pihak-ketiga-{result.unit.code}-{result.period}.pdf")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -60,3 +62,16 @@ def evidence_check(upload) -> tuple:
                                 "menentukan jenisnya). Unggah dokumen PDF atau foto.")
                               % {"name": name, "accepted": accepted})
     return kind
+
+
+def evidence_file_response(name: str, *, content_type: str, filename: str | None) -> FileResponse:
+    """A stored evidence file for a signed-in reader, never from a public media URL: a PDF as a download, a
+    photo shown in a sandbox that runs nothing of it; 404 when the file is gone."""
+    try:
+        stored = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(stored, content_type=content_type, filename=filename,
+                            as_attachment=content_type == PDF.content_type)
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
