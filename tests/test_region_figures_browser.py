@@ -56,7 +56,7 @@ def test_the_region_dashboard_and_the_recap_show_the_same_agency_figures(page, l
     assert found, text[:1500]
     assert found.groups() == (respondents, converted, rank)
 
-    page.locator("#agencies-title").scroll_into_view_if_needed()
+    page.locator('[data-testid="agency-table"]').scroll_into_view_if_needed()
     shot = target(tmp_path, "dashboard-region.png")
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 50_000

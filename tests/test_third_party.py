@@ -343,8 +343,13 @@ def test_the_dashboards_mark_the_figures(pooled):
     region = client_for(world.region_admin).get(reverse("reports:region_dashboard", args=[world.region.code]),
                                                 {"period": "2026-Q2"}).content.decode()
     assert f"{MARK} (CV Data Rakyat, PT Survei Nusantara)" in by_testid(region, "third-party")
-    rows = by_testid(region, "row-third-party", all=True)
-    assert f"{MARK} (CV Data Rakyat)" in rows and SUB_MARK in rows
+    extremes = by_testid(region, "row-third-party", all=True)  # the lowest and highest units and agencies
+    assert f"{MARK} (CV Data Rakyat)" in extremes and SUB_MARK in extremes
+    for kind in ("unit", "opd"):
+        table = client_for(world.region_admin).get(reverse("reports:region_table", args=[world.region.code]),
+                                                   {"period": "2026-Q2", "jenis": kind}).content.decode()
+        rows = by_testid(table, "row-third-party", all=True)
+        assert f"{MARK} (CV Data Rakyat)" in rows and SUB_MARK in rows, kind
 
 
 def test_the_laporan_and_evaluation_pdfs_mark_the_figures(pooled):
