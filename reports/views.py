@@ -394,7 +394,8 @@ def _dashboard(request, scope: Scope):
         "daily_chart": charts.daily_chart(
             counts=respondents_by_day(unit_ids=scope.unit_ids, period=period, **narrowing), start=period.start,
             end=period.end, today=today, title=_("Responden per hari") + f" · {where}"),
-        "suggestions": answers_of(responses=latest), "suggestion_count": suggestions_count(unit_ids=scope.unit_ids, period=period, **narrowing),
+        "suggestions": answers_of(responses=latest),
+        "suggestion_count": suggestions_count(unit_ids=scope.unit_ids, period=period, **narrowing),
         "assisted": assisted_share(unit_ids=scope.unit_ids, period=period, **narrowing),
         "complaint_themes": complaint_themes(unit_ids=scope.unit_ids, period=period, **narrowing),
         "sort": sort, "sort_links": _sort_links(filters, sort),
