@@ -463,9 +463,11 @@ def tallies_count(cursor, *, zone: str) -> None:
     from surveys import official
 
     cursor.execute(
-        "INSERT INTO surveys_responsetally (unit_id, service_id, questionnaire_id, day, channel, count) "
+        "INSERT INTO surveys_responsetally (unit_id, service_id, questionnaire_id, day, channel, count, assisted, "
+        "with_suggestion) "
         "SELECT unit_id, service_id, questionnaire_id, (answered_at AT TIME ZONE %(zone)s)::date, channel, "
-        "count(*) FROM surveys_response WHERE excluded_at IS NULL GROUP BY 1, 2, 3, 4, 5", {"zone": zone})
+        "count(*), count(*) FILTER (WHERE assisted), count(*) FILTER (WHERE suggestion <> '') "
+        "FROM surveys_response WHERE excluded_at IS NULL GROUP BY 1, 2, 3, 4, 5", {"zone": zone})
     cursor.execute(
         "INSERT INTO surveys_elementtally (unit_id, service_id, questionnaire_id, day, channel, element_id, "
         "value, count) "
@@ -474,8 +476,10 @@ def tallies_count(cursor, *, zone: str) -> None:
         "FROM surveys_answer a JOIN surveys_response r ON r.id = a.response_id "
         "WHERE r.excluded_at IS NULL GROUP BY 1, 2, 3, 4, 5, 6, 7", {"zone": zone})
     cursor.execute(
-        "INSERT INTO surveys_responsemonthtally (unit_id, service_id, questionnaire_id, month, channel, count) "
-        "SELECT unit_id, service_id, questionnaire_id, date_trunc('month', day)::date, channel, sum(count) "
+        "INSERT INTO surveys_responsemonthtally (unit_id, service_id, questionnaire_id, month, channel, count, "
+        "assisted, with_suggestion) "
+        "SELECT unit_id, service_id, questionnaire_id, date_trunc('month', day)::date, channel, sum(count), "
+        "sum(assisted), sum(with_suggestion) "
         "FROM surveys_responsetally GROUP BY 1, 2, 3, 4, 5")
     cursor.execute(
         "INSERT INTO surveys_elementmonthtally (unit_id, questionnaire_id, month, element_id, count_1, count_2, "
@@ -495,9 +499,11 @@ def tallies_count(cursor, *, zone: str) -> None:
 def tallies_compare(cursor, *, unit_ids: list[int], zone: str) -> int:
     """How many tally rows of the units differ from a recount of their raw rows (both ways), in SQL."""
     raw_responses = ("SELECT unit_id, service_id, questionnaire_id, (answered_at AT TIME ZONE %(zone)s)::date, "
-                     "channel, count(*) FROM surveys_response WHERE excluded_at IS NULL AND unit_id = ANY(%(units)s) "
+                     "channel, count(*), count(*) FILTER (WHERE assisted), count(*) FILTER (WHERE suggestion <> '') "
+                     "FROM surveys_response WHERE excluded_at IS NULL AND unit_id = ANY(%(units)s) "
                      "GROUP BY 1, 2, 3, 4, 5")
-    kept_responses = ("SELECT unit_id, service_id, questionnaire_id, day, channel, count FROM surveys_responsetally "
+    kept_responses = ("SELECT unit_id, service_id, questionnaire_id, day, channel, count, assisted, with_suggestion "
+                      "FROM surveys_responsetally "
                       "WHERE count <> 0 AND unit_id = ANY(%(units)s)")
     raw_elements = ("SELECT r.unit_id, r.service_id, r.questionnaire_id, (r.answered_at AT TIME ZONE %(zone)s)::date, "
                     "r.channel, a.element_id, a.value, count(*) FROM surveys_answer a "

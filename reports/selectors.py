@@ -416,10 +416,26 @@ class AssistedShare:
         return (Decimal(100 * self.assisted) / self.total).quantize(Decimal("0.1"))
 
 
+def _respondent_counts(*, sums: dict, **read) -> list[int]:
+    """The `sums` of the response tallies over the units and period (whole months from the month tally)."""
+    totals = [0] * len(sums)
+    for found in _summed(ResponseTally, ResponseMonthTally, by=("unit_id",), sums=sums, **read).values():
+        totals = [total + value for total, value in zip(totals, found, strict=True)]
+    return totals
+
+
 def assisted_share(*, unit_ids, period: Period, service_id=None, channel=None) -> AssistedShare:
-    counts = responses_in_period(unit_ids=unit_ids, period=period, service_id=service_id, channel=channel).aggregate(
-        total=Count("id"), assisted=Count("id", filter=Q(assisted=True)))
-    return AssistedShare(total=counts["total"], assisted=counts["assisted"])
+    total, assisted = _respondent_counts(sums={"total": Sum("count"), "assisted": Sum("assisted")},
+                                         unit_ids=unit_ids, period=period, service_id=service_id, channel=channel)
+    return AssistedShare(total=total, assisted=assisted)
+
+
+def suggestions_count(*, unit_ids, period: Period, service_id=None, channel=None) -> int:
+    """How many counted respondents wrote a suggestion: suggestions_search's count without a query, from the
+    tallies."""
+    (count,) = _respondent_counts(sums={"n": Sum("with_suggestion")}, unit_ids=unit_ids, period=period,
+                                  service_id=service_id, channel=channel)
+    return count
 
 
 def _profile_from_responses(responses) -> dict[str, dict[str, int]]:

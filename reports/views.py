@@ -49,7 +49,7 @@ from reports.selectors import (
     Scores, answers_of, assisted_share, follow_up_indicators, follow_up_plans_of, follow_up_review, pooled_scores,
     questionnaire_changes, respondent_profile_items, respondents_by_channel, respondents_by_day,
     respondents_by_service_named, respondents_today, sample_for, scores_by_quarter, scores_change, scores_interval,
-    suggestions_search,
+    suggestions_count, suggestions_search,
 )
 from reports.services import follow_up_plan_create, follow_up_plan_update
 from reports.third_party import third_party_scores
@@ -394,7 +394,8 @@ def _dashboard(request, scope: Scope):
         "daily_chart": charts.daily_chart(
             counts=respondents_by_day(unit_ids=scope.unit_ids, period=period, **narrowing), start=period.start,
             end=period.end, today=today, title=_("Responden per hari") + f" · {where}"),
-        "suggestions": answers_of(responses=latest), "suggestion_count": suggestions.count(),
+        "suggestions": answers_of(responses=latest),
+        "suggestion_count": suggestions_count(unit_ids=scope.unit_ids, period=period, **narrowing),
         "assisted": assisted_share(unit_ids=scope.unit_ids, period=period, **narrowing),
         "complaint_themes": complaint_themes(unit_ids=scope.unit_ids, period=period, **narrowing),
         "sort": sort, "sort_links": _sort_links(filters, sort),

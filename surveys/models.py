@@ -360,6 +360,12 @@ class ResponseTally(models.Model):
     day = models.DateField()
     channel = models.CharField(max_length=8, choices=Channel.choices)
     count = models.IntegerField(default=0)
+    # Of those respondents: helped by staff, and with a (non-blank) suggestion; the dashboard reads these
+    # instead of the responses.
+    assisted = models.IntegerField(default=0)
+    with_suggestion = models.IntegerField(default=0)
+
+    COUNTS = ("count", "assisted", "with_suggestion")
 
     class Meta:
         verbose_name = _("rekap harian respons")
@@ -410,6 +416,10 @@ class ResponseMonthTally(models.Model):
     month = models.DateField()
     channel = models.CharField(max_length=8, choices=Channel.choices)
     count = models.IntegerField(default=0)
+    assisted = models.IntegerField(default=0)
+    with_suggestion = models.IntegerField(default=0)
+
+    COUNTS = ResponseTally.COUNTS
 
     class Meta:
         verbose_name = _("rekap bulanan respons")

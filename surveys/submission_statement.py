@@ -65,7 +65,7 @@ def _values(model, columns, rows) -> tuple[str, list]:
 
 
 def _tally_cte(model, key_columns, rows) -> tuple[str, list] | None:
-    """Add each row's counts (`count`, or ElementMonthTally's count_1..count_4) to its tally row, if the
+    """Add each row's counts (surveys.tallies.count_columns) to its tally row, if the
     response was inserted (None without rows)."""
     if not rows:
         return None
@@ -81,9 +81,15 @@ def _tally_cte(model, key_columns, rows) -> tuple[str, list] | None:
 
 # One function per tally table: the rows one response adds to it ------------------------------------------
 
+def _respondent_counts(response: Response) -> tuple[int, int, int]:
+    # count, assisted, with_suggestion (ResponseTally.COUNTS)
+    return 1, int(response.assisted), int(bool(response.suggestion))
+
+
 def response_tally_cte(response: Response, day: date) -> tuple[str, list] | None:
     return _tally_cte(ResponseTally, RESPONSE_KEY, [
-        (response.unit_id, response.service_id, response.questionnaire_id, day, response.channel, 1)])
+        (response.unit_id, response.service_id, response.questionnaire_id, day, response.channel,
+         *_respondent_counts(response))])
 
 
 def element_tally_cte(response: Response, answers: list[Answer], day: date) -> tuple[str, list] | None:
@@ -94,7 +100,8 @@ def element_tally_cte(response: Response, answers: list[Answer], day: date) -> t
 
 def response_month_tally_cte(response: Response, month: date) -> tuple[str, list] | None:
     return _tally_cte(ResponseMonthTally, RESPONSE_MONTH_KEY, [
-        (response.unit_id, response.service_id, response.questionnaire_id, month, response.channel, 1)])
+        (response.unit_id, response.service_id, response.questionnaire_id, month, response.channel,
+         *_respondent_counts(response))])
 
 
 def element_month_tally_cte(response: Response, answers: list[Answer], month: date) -> tuple[str, list] | None:

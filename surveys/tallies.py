@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -50,22 +50,25 @@ def age_band_expression():
 
 
 def count_columns(model) -> tuple[str, ...]:
-    """The columns a tally adds up: `count`, or ElementMonthTally's count_1..count_4."""
+    """The columns a tally adds up: `count`, ElementMonthTally's count_1..count_4, or the response tallies'
+    count, assisted and with_suggestion. Deltas of a tally with several are keyed (..., column number from 1)."""
     return getattr(model, "COUNTS", ("count",))
 
 
-def by_value(deltas: Counter) -> dict[tuple, tuple[int, int, int, int]]:
-    """Deltas keyed (..., value) as rows keyed (...) with the deltas of values 1..4 (ElementMonthTally)."""
+def by_value(deltas: Counter, width: int = 4) -> dict[tuple, tuple[int, ...]]:
+    """Deltas keyed (..., column number) as rows keyed (...) with the deltas of each of `width` columns
+    (ElementMonthTally: the number is the value 1..4)."""
     rows = {}
     for (*key, value), delta in deltas.items():
-        rows.setdefault(tuple(key), [0, 0, 0, 0])[value - 1] += delta
+        rows.setdefault(tuple(key), [0] * width)[value - 1] += delta
     return {key: tuple(counts) for key, counts in rows.items()}
 
 
 def _sorted_rows(model, deltas: Counter) -> list[tuple]:
     # A fixed order of rows means concurrent transactions lock them in the same order: no deadlock.
-    if len(count_columns(model)) > 1:
-        return [(*key, *counts) for key, counts in sorted(by_value(deltas).items()) if any(counts)]
+    width = len(count_columns(model))
+    if width > 1:
+        return [(*key, *counts) for key, counts in sorted(by_value(deltas, width).items()) if any(counts)]
     return [(*key, delta) for key, delta in sorted(deltas.items()) if delta]
 
 
@@ -142,8 +145,11 @@ def tallies_add(responses: Iterable[tuple[Response, Iterable[Answer]]], sign: in
     for response, answers in responses:
         unit_id, service_id, questionnaire_id, day, channel = key = response_key(response, zones[response.unit_id])
         month = month_of(day)
-        responses_d[key] += sign
-        responses_m[(unit_id, service_id, questionnaire_id, month, channel)] += sign
+        month_key = (unit_id, service_id, questionnaire_id, month, channel)
+        for column, counted in enumerate((True, response.assisted, bool(response.suggestion)), start=1):
+            if counted:
+                responses_d[(*key, column)] += sign
+                responses_m[(*month_key, column)] += sign
         for question, answer in zip(PROFILE_QUESTIONS, profile_answers(response), strict=True):
             profiles_m[(unit_id, month, question, answer)] += sign
         for answer in answers:
@@ -158,6 +164,16 @@ def tallies_add(responses: Iterable[tuple[Response, Iterable[Answer]]], sign: in
 
 def _counter(rows, key_columns) -> Counter:
     return Counter({tuple(row[c] for c in key_columns): row["n"] for row in rows if row["n"]})
+
+
+def _counters(rows, key_columns, names) -> Counter:
+    """Rows with several sums as a Counter keyed (..., column number) like the deltas."""
+    return Counter({(*(row[c] for c in key_columns), number): row[name] for row in rows
+                    for number, name in enumerate(names, start=1) if row[name]})
+
+
+RESPONSE_COUNTS = {"n": Count("id"), "n_assisted": Count("id", filter=Q(assisted=True)),
+                   "n_suggestion": Count("id", filter=~Q(suggestion=""))}
 
 
 def _zones_in_use() -> list[str]:
@@ -178,7 +194,8 @@ def _counted_from_raw(since):
                    .annotate(day=TruncDate("response__answered_at", tzinfo=zone(name))))
         if since:
             responses, answers = responses.filter(day__gte=since), answers.filter(day__gte=since)
-        responses_n += _counter(responses.values(*RESPONSE_KEY).annotate(n=Count("id")), RESPONSE_KEY)
+        responses_n += _counters(responses.values(*RESPONSE_KEY).annotate(**RESPONSE_COUNTS), RESPONSE_KEY,
+                                 RESPONSE_COUNTS)
         answers_n += _counter(answers.values(*answer_key).annotate(n=Count("id")), answer_key)
     return responses_n, answers_n
 
@@ -204,22 +221,25 @@ def _months_from_days():
     """The element and response month tallies as the day-level tallies (primary) sum up."""
     day_level = {"month": TruncMonth("day")}
     responses = (ResponseTally.objects.using("default").annotate(**day_level)
-                 .values("unit_id", "service_id", "questionnaire_id", "month", "channel").annotate(n=Sum("count")))
+                 .values("unit_id", "service_id", "questionnaire_id", "month", "channel")
+                 .annotate(**{name: Sum(name) for name in count_columns(ResponseTally)}))
     elements = (ElementTally.objects.using("default").annotate(**day_level)
                 .values("unit_id", "questionnaire_id", "month", "element_id", "value").annotate(n=Sum("count")))
-    return _counter(responses, RESPONSE_MONTH_KEY), _counter(elements, (*ELEMENT_MONTH_KEY, "value"))
+    return (_counters(responses, RESPONSE_MONTH_KEY, count_columns(ResponseTally)),
+            _counter(elements, (*ELEMENT_MONTH_KEY, "value")))
 
 
 def _stored(model, key_columns, **filters) -> Counter:
-    """The tally's non-zero counts keyed like the recount: ElementMonthTally's count_<value> under (..., value)."""
+    """The tally's non-zero counts keyed like the recount: a tally with several count columns keyed (..., column
+    number), ElementMonthTally's count_<value> under (..., value)."""
     # The primary, not a replica: a check must see what was just written.
     counts = count_columns(model)
     rows = model.objects.using("default").filter(**filters).values_list(*key_columns, *counts)
     if len(counts) == 1:
         return Counter({tuple(row[:-1]): row[-1] for row in rows if row[-1]})
     width = len(key_columns)
-    return Counter({(*row[:width], value): row[width + value - 1] for row in rows for value in (1, 2, 3, 4)
-                    if row[width + value - 1]})
+    return Counter({(*row[:width], number): row[width + number - 1] for row in rows
+                    for number in range(1, len(counts) + 1) if row[width + number - 1]})
 
 
 def tallies_differences() -> list[str]:
