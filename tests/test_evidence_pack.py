@@ -16,6 +16,7 @@ from agencies.models import Population
 from monev.selectors import media_count_by_unit
 from monev.services import medium_record
 from reports.aggregates import unit_adequacy, unit_figures
+from reports.coverage import coverage_board
 from reports.models import FollowUpPlan, GeneratedDocument, Publication
 from reports.periods import Period
 from reports.selectors import follow_up_indicators
@@ -151,6 +152,18 @@ def test_the_command_writes_a_pdf_per_unit_and_opd_and_a_summary_of_the_selector
     opd = "".join(pdf_text(files[f"opd-{world.agency.code}.pdf"])[0].split())
     assert world.unit.code in opd and world.sub_unit.code in opd and world.other_unit.code not in opd
     assert "6 files written" in out.getvalue()
+
+
+def test_the_summary_equals_the_coverage_board_of_the_year(year_data, tmp_path):
+    world = year_data
+    call_command("evidence_pack", world.region.code, year=str(YEAR), out=str(tmp_path / "pack"), stdout=io.StringIO())
+    rows = list(csv.reader(io.StringIO((tmp_path / "pack" / "summary.csv").read_text())))
+
+    board = coverage_board(region=world.region, period=Period.year_of(YEAR))
+    on_board = sorted([line.unit.code, "ya" if line.surveyed else "tidak", str(line.sample.respondents),
+                       "" if line.sample.required is None else str(line.sample.required)] for line in board.units)
+    assert sorted(row[:4] for row in rows[1:]) == on_board
+    assert len(on_board) == 3
 
 
 @pytest.mark.parametrize("args,message", [
