@@ -26,10 +26,12 @@ def figures_cached(name: str, *, unit_ids, params: Hashable, compute: Callable):
     """`compute()`, or its cached result for the same name, units, params and the units' data versions.
 
     `unit_ids`: the ids of the units the result is computed from, or a queryset of them, whose versions are
-    then read in the same query (`params` must then name the set, e.g. its region)."""
+    then read in the same query (`params` must then name the set, e.g. its region); none when the result
+    depends on `params` alone."""
     if not isinstance(unit_ids, QuerySet):
         unit_ids = sorted({int(unit_id) for unit_id in unit_ids})
-    digest = units_data_digest(unit_ids=unit_ids)
+    # No units, no versions to read (a frozen publication): not even a database is chosen for them.
+    digest = units_data_digest(unit_ids=unit_ids) if isinstance(unit_ids, QuerySet) or unit_ids else ""
     text = repr((name, unit_ids if isinstance(unit_ids, list) else None, params, digest))
     key = f"reports:figures:{name}:{hashlib.sha256(text.encode()).hexdigest()}"
     cache = caches["figures"]

@@ -11,7 +11,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from agencies.models import Region, ServiceUnit
+from agencies.models import Region
 from agencies.zones import region_zone
 from reports.documents.common import PdfUnavailable
 from reports.documents.open_data import open_data_csv, open_data_document, open_data_rows
@@ -57,8 +57,9 @@ def _intact_or_refusal(request, found: dict):
 
 
 def _context(found: dict) -> dict:
-    """What the page shows of the publication: cached, keyed on the data versions of the region's units, which
-    every publication of the region changes (reports.figure_cache)."""
+    """What the page shows of the publication: cached on the publication itself (its checksum and the latest
+    revision), not on the units' data versions: the figures are frozen, and reading the versions could touch
+    a lagging replica the public page never reads from."""
     region, publication, versions = found["region"], found["publication"], found["versions"]
 
     def compute():
@@ -68,8 +69,8 @@ def _context(found: dict) -> dict:
                 "changes": snapshot_changes(earlier[-1].snapshot, publication.snapshot) if earlier else [],
                 "replaced": earlier[-1] if earlier else None}
 
-    shown = figures_cached("public_view", unit_ids=ServiceUnit.objects.filter(agency__region=region).values("id"),
-                           params=(region.pk, publication.pk, publication.checksum, get_language()), compute=compute)
+    shown = figures_cached("public_view", unit_ids=[], compute=compute,
+                           params=(region.pk, publication.pk, publication.checksum, versions[-1].pk, get_language()))
     return {**found, **shown}
 
 

@@ -458,7 +458,7 @@ def test_a_staff_member_sees_their_own_writes_at_once_and_others_see_the_replica
         element = world.unit.questionnaire.elements.order_by("position").first()
         planned = planner.post(writes, f"/dasbor/unit/{world.unit.code}/rtl/?period={quarter.slug}", data={
             "element": element.id, "action": "Menambah kursi ruang tunggu.", "responsible": "Kasi Pelayanan",
-            "due": quarter.slug, "status": "planned"})
+            "due_date": quarter.end.isoformat(), "status_date": quarter.end.isoformat()})
         assert planned.status_code == 302
 
         # The replica is now behind by more than the bound; every writer still reads the primary, without notice.
