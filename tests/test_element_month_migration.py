@@ -4,26 +4,12 @@ and its reverse spreads them out again."""
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import local, submit
+from tests.migration_helpers import migrate_to, migrate_to_latest
 
 BEFORE = ("surveys", "0012_integrity_flags_and_qr_rate_counts")
 AFTER = ("surveys", "0013_element_month_tally_value_counts")
-
-
-def migrate_to(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
-def migrate_to_latest():
-    # Every app's latest migration, not this one: the tests after this one need the whole schema.
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 # serialized_rollback: like the other transactional tests, leave the data migration's rows for the next ones.

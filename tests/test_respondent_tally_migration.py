@@ -4,28 +4,14 @@ existing responses, day and month rows alike."""
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from surveys.models import Response
 from surveys.services import response_exclude
 from tests.factories import local, submit
+from tests.migration_helpers import migrate_to, migrate_to_latest
 
 BEFORE = ("surveys", "0014_unit_data_version")
 AFTER = ("surveys", "0015_response_tally_assisted_and_suggestion_counts")
-
-
-def migrate_to(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
-def migrate_to_latest():
-    # Every app's latest migration, not this one: the tests after this one need the whole schema.
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def counts(apps, model, date_field):
