@@ -182,7 +182,7 @@ def coverage_period_options(*, today: date, selected: Period) -> list[Period]:
 def last_response_days(*, unit_ids, until: date) -> dict[int, date]:
     """Each unit's last local day with a counted respondent up to `until`: one grouped query on the day tallies,
     whose days are already the region's own (agencies.zones)."""
-    rows = (ResponseTally.objects.filter(unit_id__in=list(unit_ids), day__lte=until, count__gt=0).order_by()
+    rows = (ResponseTally.objects.filter(unit_id__any=list(unit_ids), day__lte=until, count__gt=0).order_by()
             .values("unit_id").annotate(last=Max("day")).values_list("unit_id", "last"))
     return dict(rows)
 

@@ -738,7 +738,7 @@ def follow_up_facts(*, unit_ids, year: int) -> tuple[list[SurveyedQuarter], list
                     for element in scores.elements if element.id in converted]
         surveyed.append(SurveyedQuarter(unit_id=unit_id, quarter=number, weak_codes=weak_codes(elements)))
     done = FollowUpPlan.Status.DONE
-    rows = (FollowUpPlan.objects.filter(unit_id__in=unit_ids, year=year).order_by()
+    rows = (FollowUpPlan.objects.filter(unit_id__any=unit_ids, year=year).order_by()
             .annotate(last_done=Max("status_changes__date", filter=Q(status_changes__status=done)))
             .values_list("unit_id", "quarter", "element__code", "status", "due_date", "last_done"))
     plans = [PlanFacts(unit_id=unit_id, quarter=quarter, element_code=code, status=status, due_date=due_date,
