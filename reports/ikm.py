@@ -55,7 +55,7 @@ GRADE_D = Grade("D", "Tidak Baik", "Not good")
 GRADES = {grade.letter: grade for grade in (GRADE_A, GRADE_B, GRADE_C, GRADE_D)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one instance per regulation: hashed by identity, cheap as a cache key
 class Regulation:
     code: str
     element_count: int
@@ -236,10 +236,29 @@ def ikm_ranked_totals(sums: Sequence[int], counts: Sequence[int], regulation: Re
     common = math.lcm(*counts)
     numerator = sum(total * (common // count) for total, count in zip(sums, counts))
     denominator = common * regulation.element_count
-    # round_half_up(numerator * 25 / denominator, 2) in hundredths
-    hundredths = (2 * numerator * SCALE * 100 + denominator) // (2 * denominator)
-    grade = next(grade for lowest, grade in _bands_in_hundredths(regulation) if hundredths >= lowest)
-    return RankedIkm(numerator, denominator, Decimal(f"{hundredths}E-2"), grade)
+    hundredths = _converted_hundredths(numerator, denominator)
+    return RankedIkm(numerator, denominator, Decimal(f"{hundredths}E-2"), _grade_of(hundredths, regulation))
+
+
+def _converted_hundredths(numerator: int, denominator: int) -> int:
+    """round_half_up(numerator * 25 / denominator, 2) in hundredths, in integers (the fraction need not be reduced)."""
+    return (2 * numerator * SCALE * 100 + denominator) // (2 * denominator)
+
+
+def _grade_of(hundredths: int, regulation: Regulation) -> Grade:
+    for lowest, grade in _bands_in_hundredths(regulation):
+        if hundredths >= lowest:
+            return grade
+    raise ValueError(f"{hundredths / 100} is below the converted scale")
+
+
+def element_ranked(total: int, count: int, regulation: Regulation) -> tuple[int, Grade]:
+    """element_score's converted value (NRR x 25, rounded) in hundredths and its grade, in integers only: for the
+    weak elements of hundreds of unit-quarters at once (tests/test_ikm_ranked.py proves them equal)."""
+    if count <= 0:
+        raise ValueError("an element without answers has no score")
+    hundredths = _converted_hundredths(total, count)
+    return hundredths, _grade_of(hundredths, regulation)
 
 
 def element_totals(value_counts: Sequence[ValueCounts], regulation: Regulation) -> list[ElementTotal]:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import example, given, settings, strategies as st
 
 from reports.ikm import (
-    KEPMENPAN_25_2004, PERMENPAN_14_2017, ElementTotal, MissingAnswers, compute_ikm, element_totals, ikm_ranked,
-    ikm_ranked_totals,
+    KEPMENPAN_25_2004, PERMENPAN_14_2017, ElementTotal, MissingAnswers, compute_ikm, element_ranked, element_score,
+    element_totals, ikm_ranked, ikm_ranked_totals,
 )
 
 REGULATIONS = (PERMENPAN_14_2017, KEPMENPAN_25_2004)
@@ -122,3 +122,22 @@ def test_it_refuses_counts_that_are_not_counts():
         ikm_ranked([(0, 0, 0, 1)] * 8, PERMENPAN_14_2017)
     with pytest.raises(ValueError):
         ikm_ranked([(0, 0, -1, 2)] * 9, PERMENPAN_14_2017)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from(REGULATIONS), st.integers(min_value=1, max_value=10**6).flatmap(
+    lambda answers: st.tuples(st.integers(min_value=answers, max_value=4 * answers), st.just(answers))))
+@example(PERMENPAN_14_2017, (2599, 1000))  # 64.975: rounds to 64.98, D
+@example(PERMENPAN_14_2017, (51998, 20000))  # 64.9975 rounds up to 65.00, C
+@example(PERMENPAN_14_2017, (3, 1))  # 75.00
+def test_element_ranked_equals_element_score(regulation, sum_and_count):
+    total, answers = sum_and_count
+    exact = element_score(ElementTotal(code="U1", sum=total, count=answers), regulation)
+    hundredths, grade = element_ranked(total, answers, regulation)
+    assert Decimal(hundredths) / 100 == exact.converted
+    assert grade == exact.grade
+
+
+def test_element_ranked_refuses_an_element_without_answers():
+    with pytest.raises(ValueError):
+        element_ranked(0, 0, PERMENPAN_14_2017)
