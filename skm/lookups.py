@@ -10,6 +10,12 @@ from django.db.models.lookups import In
 class _AsArray:
     lookup_name = "any"
 
+    def get_prep_lookup(self):
+        # Plain ids need no preparing one by one (hundreds of unit ids, on every read of a region).
+        if isinstance(self.rhs, (list, tuple)) and all(type(value) is int for value in self.rhs):
+            return self.rhs
+        return super().get_prep_lookup()
+
     def as_postgresql(self, compiler, connection):
         if not self.rhs_is_direct_value():  # a subquery stays IN (SELECT ...)
             return super().as_sql(compiler, connection)
