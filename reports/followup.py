@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -30,10 +31,9 @@ GOOD_GRADES = frozenset({"A", "B"})
 DONE = "done"
 
 
-@dataclass(frozen=True)
-class ElementResult:
+class ElementResult(NamedTuple):  # a tuple: thousands are made for a region's year
     code: str
-    converted: Decimal  # NRR x 25, rounded as shown
+    converted: Decimal | int  # NRR x 25 rounded as shown, or the same in hundredths (only compared)
     letter: str  # its grade
 
 

@@ -2,15 +2,15 @@
 however many responses lie behind it: whole months of a period from the month tallies, its partial edge months
 (custom ranges) and anything narrowed to a service or channel below month level from the day-level tallies."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Min, Prefetch, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Max, Min, Prefetch, Q, Sum, Value
+from django.db.models.functions import ExtractQuarter, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from agencies.zones import unit_zones
 from reports.figure_cache import figures_cached
 from reports.ikm import (
     SCORES, ElementScore, ElementTotal, IkmResult, MissingAnswers, RankedIkm, change_is_significant, compute_ikm,
-    element_score, ikm_confidence_interval, ikm_ranked, ikm_ranked_totals,
+    element_ranked, element_score, ikm_confidence_interval, ikm_ranked, ikm_ranked_totals,
 )
 from reports.followup import (
     ElementResult, FollowUpIndicators, PlanFacts, SurveyedQuarter, follow_up_indicators_compute, weak_codes,
@@ -43,6 +43,9 @@ def third_party_mark(providers: Iterable[str]) -> str:
     return f"{label} ({names})" if names else label
 
 
+NO_ANSWERS = (0, 0, 0, 0)
+
+
 @dataclass
 class Scores:
     """The results of one questionnaire over a set of units and a period."""
@@ -60,11 +63,10 @@ class Scores:
     def totals(self) -> list[ElementTotal]:
         totals = []
         for element in self.elements:
-            counts = self.value_counts.get(element.id, [0, 0, 0, 0])
+            c1, c2, c3, c4 = self.value_counts.get(element.id, NO_ANSWERS)
             extra_sum, extra_count = self.extra_totals.get(element.id, (0, 0))
-            totals.append(ElementTotal(code=element.code,
-                                       sum=sum(v * c for v, c in enumerate(counts, 1)) + extra_sum,
-                                       count=sum(counts) + extra_count))
+            totals.append(ElementTotal(code=element.code, sum=c1 + 2 * c2 + 3 * c3 + 4 * c4 + extra_sum,
+                                       count=c1 + c2 + c3 + c4 + extra_count))
         return totals
 
     @property
@@ -152,9 +154,15 @@ def _month_split(period: Period) -> tuple[tuple[date, date] | None, list[Period]
     return (first, last), edges
 
 
+PER = {  # what `_summed(per=...)` adds to each key: (from the month tally, from the day-level tally)
+    "month": (lambda: F("month"), lambda: TruncMonth("day")),  # the month's first day
+    "quarter": (lambda: ExtractQuarter("month"), lambda: ExtractQuarter("day")),  # the quarter's number, 1..4
+}
+
+
 def _summed(day_model, month_model, *, unit_ids, period: Period, by: tuple[str, ...], sums: dict, service_id=None,
-            channel=None, monthly: bool = False, month_sums: dict | None = None) -> dict[tuple, list[int]]:
-    """The `sums` of a tally per `by` (plus the month's first day when `monthly`) over the units and period: one
+            channel=None, per: str | None = None, month_sums: dict | None = None) -> dict[tuple, list[int]]:
+    """The `sums` of a tally per `by` (plus the month or quarter, see PER) over the units and period: one
     grouped query on the month tally for the whole months (`month_sums` there when its columns differ), one on
     the day-level tally for the rest. Keys whose sums are all zero are left out."""
     unit_ids = list(unit_ids)
@@ -162,20 +170,21 @@ def _summed(day_model, month_model, *, unit_ids, period: Period, by: tuple[str, 
     month_fields = {f.attname for f in month_model._meta.concrete_fields}
     whole, edges = _month_split(period) if narrowing.keys() <= month_fields else (None, [period])
     reads = []
+    of_month, of_day = PER[per] if per else (None, None)
     if whole:
         reads.append((month_model.objects.filter(unit_id__any=unit_ids, month__gte=whole[0], month__lte=whole[1],
-                                                 **narrowing), F("month"), month_sums or sums))
+                                                 **narrowing), of_month, month_sums or sums))
     if edges:
         days = Q(pk__in=[])
         for edge in edges:
             days |= Q(day__gte=edge.start, day__lte=edge.end)
-        reads.append((day_model.objects.filter(days, unit_id__any=unit_ids, **narrowing), TruncMonth("day"), sums))
-    group = (*by, "m") if monthly else by
+        reads.append((day_model.objects.filter(days, unit_id__any=unit_ids, **narrowing), of_day, sums))
+    group = (*by, "m") if per else by
     width = len(group)
     totals = {}
-    for rows, month, read_sums in reads:
-        if monthly:
-            rows = rows.annotate(m=month)
+    for rows, when, read_sums in reads:
+        if per:
+            rows = rows.annotate(m=when())
         for row in rows.order_by().values(*group).annotate(**read_sums).values_list(*group, *read_sums):
             key, values = row[:width], row[width:]
             found = totals.get(key)
@@ -194,6 +203,13 @@ def _respondents(*, by, **read) -> dict[tuple, int]:
 
 VALUE_SUMS = {f"v{value}": Sum("count", filter=Q(value=value)) for value in SCORES}
 MONTH_VALUE_SUMS = {f"v{value}": Sum(column) for value, column in zip(SCORES, ElementMonthTally.COUNTS, strict=True)}
+# An element's sum of values and number of answers
+ELEMENT_TOTALS = {"total": Sum(F("value") * F("count")), "answers": Sum("count")}
+MONTH_ELEMENT_TOTALS = {
+    "total": Sum(sum((F(column) * value for value, column in zip(SCORES, ElementMonthTally.COUNTS, strict=True)),
+                     start=Value(0))),
+    "answers": Sum(sum((F(column) for column in ElementMonthTally.COUNTS), start=Value(0))),
+}
 
 
 def _answers(*, by, **read) -> dict[tuple, list[int]]:
@@ -205,7 +221,7 @@ def captured_by_unit_month(*, unit_ids, period: Period, with_answers: bool
                            ) -> tuple[dict[tuple, int], dict[tuple, list[int]]]:
     """Respondents per (unit id, questionnaire id, month) and, when asked, counts of 1..4 per (unit id,
     questionnaire id, element id, month): one grouped query each (the month tallies for whole months)."""
-    read = {"unit_ids": list(unit_ids), "period": period, "monthly": True}
+    read = {"unit_ids": list(unit_ids), "period": period, "per": "month"}
     respondents = _respondents(by=("unit_id", "questionnaire_id"), **read)
     answers = _answers(by=("unit_id", "questionnaire_id", "element_id"), **read) if with_answers else {}
     return respondents, answers
@@ -249,24 +265,25 @@ def scores_by_unit(*, unit_ids, period: Period, service_id=None, channel=None) -
     return {unit_id: found for (unit_id,), found in scores.items()}
 
 
-def scores_by_unit_quarter(*, unit_ids, year: int) -> dict[tuple[int, int], Scores]:
-    """(unit id, quarter number) -> the unit's scores in each quarter of the year, as scores_by_unit gives them,
-    read from the month tallies in one pass over the year."""
-    read = {"unit_ids": list(unit_ids), "period": Period.year_of(year), "monthly": True}
-
-    def by_quarter(rows: Mapping[tuple, list[int]]) -> dict[tuple, list[int]]:
-        summed = {}
-        for (unit_id, *rest, month), values in rows.items():
-            key = (unit_id, (month.month - 1) // 3 + 1, *rest)
-            found = summed.setdefault(key, [0] * len(values))
-            for index, value in enumerate(values):
-                found[index] += value
-        return summed
-
-    respondents = by_quarter(_summed(ResponseTally, ResponseMonthTally, by=("unit_id", "questionnaire_id"),
-                                     sums={"n": Sum("count")}, **read))
-    answers = by_quarter(_answers(by=("unit_id", "questionnaire_id", "element_id"), **read))
-    return _main_scores({key: n for key, (n,) in respondents.items()}, answers)
+def element_totals_by_unit_quarter(*, unit_ids, year: int) -> dict[tuple[int, int], tuple[int, dict[int, tuple]]]:
+    """(unit id, quarter number) -> the questionnaire most of the unit's respondents answered in that quarter of
+    the year, and its elements' (sum of values, answers): two grouped queries on the month tallies, summed per
+    quarter by the database. What the weak elements of hundreds of unit-quarters need, without Scores."""
+    read = {"unit_ids": list(unit_ids), "period": Period.year_of(year), "per": "quarter"}
+    main = {}
+    for (unit_id, questionnaire_id, quarter), (n,) in _summed(
+            ResponseTally, ResponseMonthTally, by=("unit_id", "questionnaire_id"), sums={"n": Sum("count")},
+            **read).items():
+        if (n, questionnaire_id) > main.get((unit_id, quarter), (0, 0)):
+            main[(unit_id, quarter)] = (n, questionnaire_id)
+    totals = {key: (questionnaire_id, {}) for key, (_n, questionnaire_id) in main.items()}
+    for (unit_id, questionnaire_id, element_id, quarter), element_totals in _summed(
+            ElementTally, ElementMonthTally, by=("unit_id", "questionnaire_id", "element_id"),
+            sums=ELEMENT_TOTALS, month_sums=MONTH_ELEMENT_TOTALS, **read).items():
+        found = totals.get((unit_id, quarter))
+        if found is not None and found[0] == questionnaire_id:
+            found[1][element_id] = element_totals
+    return totals
 
 
 def _grouped_scores(*, by: tuple[str, ...], **read) -> dict[tuple, Scores]:
@@ -293,11 +310,15 @@ def pooled_scores(*, unit_ids, period: Period, service_id=None, channel=None) ->
 def scores_by_unit_questionnaire(*, unit_ids, period: Period, service_id=None,
                                  channel=None) -> dict[int, list[Scores]]:
     """Each unit's scores, one per questionnaire it was answered on in the period, in the order the
-    questionnaires were first answered (units without respondents are left out): three grouped queries."""
+    questionnaires were first answered (units without respondents are left out): two grouped queries, and a
+    third for the units answered on more than one questionnaire."""
     read = {"unit_ids": list(unit_ids), "period": period, "service_id": service_id, "channel": channel}
-    first_days = questionnaire_first_days(**read)
+    grouped = _grouped_scores(by=("unit_id",), **read)
+    answered_on = Counter(unit_id for unit_id, _questionnaire_id in grouped)
+    changed = [unit_id for unit_id, questionnaires in answered_on.items() if questionnaires > 1]
+    first_days = questionnaire_first_days(**{**read, "unit_ids": changed}) if changed else {}
     by_unit = defaultdict(list)
-    for (unit_id, questionnaire_id), scores in sorted(_grouped_scores(by=("unit_id",), **read).items(),
+    for (unit_id, questionnaire_id), scores in sorted(grouped.items(),
                                                       key=lambda item: (first_days.get(item[0], period.end), item[0])):
         by_unit[unit_id].append(scores)
     return dict(by_unit)
@@ -348,8 +369,7 @@ def respondents_by_day(*, unit_ids, period: Period, service_id=None, channel=Non
 
 
 def respondents_by_channel(*, unit_ids, period: Period, service_id=None) -> dict[str, int]:
-    rows = _respondents(by=("channel",), unit_ids=unit_ids, period=period, service_id=service_id)
-    return {channel: n for (channel,), n in rows.items()}
+    return respondent_counts(unit_ids=unit_ids, period=period, service_id=service_id).by_channel
 
 
 def respondents_by_unit(*, unit_ids, period: Period) -> dict[int, int]:
@@ -416,26 +436,37 @@ class AssistedShare:
         return (Decimal(100 * self.assisted) / self.total).quantize(Decimal("0.1"))
 
 
-def _respondent_counts(*, sums: dict, **read) -> list[int]:
-    """The `sums` of the response tallies over the units and period (whole months from the month tally)."""
-    totals = [0] * len(sums)
-    for found in _summed(ResponseTally, ResponseMonthTally, by=("unit_id",), sums=sums, **read).values():
-        totals = [total + value for total, value in zip(totals, found, strict=True)]
-    return totals
+@dataclass(frozen=True)
+class RespondentCounts:
+    """Counted respondents of a period per channel (the channel chart, narrowed to a service only) and, for the
+    channel chosen (all when none), how many a staff member helped and how many wrote a suggestion."""
+
+    by_channel: dict[str, int]
+    assisted: AssistedShare
+    with_suggestion: int
+
+
+def respondent_counts(*, unit_ids, period: Period, service_id=None, channel=None) -> RespondentCounts:
+    """RespondentCounts in one grouped query on the response tallies (whole months from the month tally)."""
+    rows = _summed(ResponseTally, ResponseMonthTally, by=("channel",), unit_ids=unit_ids, period=period,
+                   service_id=service_id, sums={"n": Sum("count"), "assisted": Sum("assisted"),
+                                                "with_suggestion": Sum("with_suggestion")})
+    chosen = [values for (found,), values in rows.items() if not channel or found == channel]
+    return RespondentCounts(by_channel={found: n for (found,), (n, _assisted, _written) in rows.items() if n},
+                            assisted=AssistedShare(total=sum(values[0] for values in chosen),
+                                                   assisted=sum(values[1] for values in chosen)),
+                            with_suggestion=sum(values[2] for values in chosen))
 
 
 def assisted_share(*, unit_ids, period: Period, service_id=None, channel=None) -> AssistedShare:
-    total, assisted = _respondent_counts(sums={"total": Sum("count"), "assisted": Sum("assisted")},
-                                         unit_ids=unit_ids, period=period, service_id=service_id, channel=channel)
-    return AssistedShare(total=total, assisted=assisted)
+    return respondent_counts(unit_ids=unit_ids, period=period, service_id=service_id, channel=channel).assisted
 
 
 def suggestions_count(*, unit_ids, period: Period, service_id=None, channel=None) -> int:
     """How many counted respondents wrote a suggestion: suggestions_search's count without a query, from the
     tallies."""
-    (count,) = _respondent_counts(sums={"n": Sum("with_suggestion")}, unit_ids=unit_ids, period=period,
-                                  service_id=service_id, channel=channel)
-    return count
+    return respondent_counts(unit_ids=unit_ids, period=period, service_id=service_id,
+                             channel=channel).with_suggestion
 
 
 def _profile_from_responses(responses) -> dict[str, dict[str, int]]:
@@ -589,7 +620,7 @@ def _scores_by_quarter(*, unit_ids, quarters: list[Period], questionnaire_id: in
                        channel) -> dict[Period, Scores]:
     span = Period.custom(min(quarter.start for quarter in quarters), max(quarter.end for quarter in quarters))
     read = {"unit_ids": list(unit_ids), "period": span, "service_id": service_id, "channel": channel,
-            "monthly": True}
+            "per": "month"}
     respondents, answers = defaultdict(int), defaultdict(lambda: [0, 0, 0, 0])
     for (found_id, month), n in _respondents(by=("questionnaire_id",), **read).items():
         if found_id == questionnaire_id:
@@ -729,13 +760,17 @@ def follow_up_facts(*, unit_ids, year: int) -> tuple[list[SurveyedQuarter], list
     """The units' surveyed quarters of the year with the elements that need a plan, and their plans of the year
     with the day each was completed: five queries whatever the number of units."""
     unit_ids = list(unit_ids)
+    found = element_totals_by_unit_quarter(unit_ids=unit_ids, year=year)
+    questionnaires = Questionnaire.objects.in_bulk({questionnaire_id for questionnaire_id, _totals in found.values()})
+    elements_of = _elements_of(questionnaires)
     surveyed = []
-    for (unit_id, number), scores in sorted(scores_by_unit_quarter(unit_ids=unit_ids, year=year).items()):
-        converted = scores.element_converted
-        rules = scores.questionnaire.rules
-        elements = [ElementResult(code=element.code, converted=converted[element.id],
-                                  letter=rules.grade(converted[element.id]).letter)
-                    for element in scores.elements if element.id in converted]
+    for (unit_id, number), (questionnaire_id, totals) in sorted(found.items()):
+        rules = questionnaires[questionnaire_id].rules
+        elements = []
+        for element in elements_of[questionnaire_id]:
+            if element.id in totals:  # integers, not Scores.element_scores: a region has thousands of these
+                hundredths, grade = element_ranked(*totals[element.id], rules)
+                elements.append(ElementResult(element.code, hundredths, grade.letter))
         surveyed.append(SurveyedQuarter(unit_id=unit_id, quarter=number, weak_codes=weak_codes(elements)))
     done = FollowUpPlan.Status.DONE
     rows = (FollowUpPlan.objects.filter(unit_id__any=unit_ids, year=year).order_by()
