@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("daerah/<slug:region_code>/", views.region_dashboard, name="region_dashboard"),
     path("daerah/<slug:region_code>/tabel/", views.region_table, name="region_table"),
+    path("daerah/<slug:region_code>/rincian/", views.region_details, name="region_details"),
     path("daerah/<slug:region_code>/saran/", views.region_suggestions, name="region_suggestions"),
     path("daerah/<slug:region_code>/cakupan/", views_coverage.coverage, name="region_coverage"),
     path("daerah/<slug:region_code>/cakupan/xlsx/", views_coverage.coverage_xlsx, name="region_coverage_xlsx"),

@@ -46,10 +46,10 @@ from reports.aggregates import (
     unit_figures,
 )
 from reports.selectors import (
-    Scores, answers_of, assisted_share, follow_up_indicators, follow_up_plans_of, follow_up_review, pooled_scores,
-    questionnaire_changes, respondent_profile_items, respondents_by_channel, respondents_by_day,
+    Scores, answers_of, follow_up_indicators, follow_up_plans_of, follow_up_review, pooled_scores,
+    RespondentCounts, questionnaire_changes, respondent_counts, respondent_profile_items, respondents_by_day,
     respondents_by_service_named, respondents_today, sample_for, scores_by_quarter, scores_change, scores_interval,
-    suggestions_count, suggestions_search,
+    suggestions_search,
 )
 from reports.services import follow_up_plan_create, follow_up_plan_update
 from reports.third_party import third_party_scores
@@ -308,9 +308,8 @@ def _holds(period: Period, held: set[Period]) -> bool:
     return any(period.start <= found.start and found.end <= period.end for found in held)
 
 
-def _trend(scope: Scope, filters: Filters, questionnaire, results: list) -> dict | None:
-    if questionnaire is None:
-        return None
+def _trend_scores(scope: Scope, filters: Filters, questionnaire, results: list) -> dict[Period, Scores]:
+    """The pooled scores of the questionnaire in each trend quarter that has them."""
     quarters = _trend_quarters(filters.period)
     narrowing = {"service_id": filters.service_id, "channel": filters.channel or None}
     found = scores_by_quarter(unit_ids=scope.unit_ids, quarters=quarters, questionnaire_id=questionnaire.id,
@@ -322,13 +321,38 @@ def _trend(scope: Scope, filters: Filters, questionnaire, results: list) -> dict
             pooled = figure_pool(unit_figures(unit_ids=scope.unit_ids, period=quarter, third_party=results).values())
             found[quarter] = next((scores for scores in pooled.groups
                                    if scores.questionnaire.id == questionnaire.id), None)
-    found = {quarter: scores for quarter, scores in found.items() if scores is not None}
+    return {quarter: scores for quarter, scores in found.items() if scores is not None}
+
+
+def _trend(scope: Scope, filters: Filters, questionnaire, found: dict[Period, Scores]) -> dict | None:
+    if questionnaire is None:
+        return None
     points = []
-    for quarter in quarters:
+    for quarter in _trend_quarters(filters.period):
         result = found[quarter].result if quarter in found else None
         points.append((quarter.short_label, result.ikm_converted if result else None))
     title = _("Tren IKM (konversi) %(n)s triwulan terakhir") % {"n": TREND_QUARTERS} + f" · {scope.name}"
     return {"chart": charts.trend_chart(points=points, regulation=questionnaire.rules, title=title)}
+
+
+def _details(scope: Scope, filters: Filters, counts: RespondentCounts) -> dict:
+    """The dashboard's follow-up indicators of the year, respondents per day and channel with the assisted share,
+    and the respondents' profile."""
+    period = filters.period
+    today = timezone.localdate()
+    where = f"{scope.name}, {period.label}"
+    by_day = respondents_by_day(unit_ids=scope.unit_ids, period=period, service_id=filters.service_id,
+                                channel=filters.channel or None)
+    return {
+        "follow_up_indicators": follow_up_indicators(unit_ids=scope.unit_ids, year=period.end.year, today=today),
+        "daily_chart": charts.daily_chart(counts=by_day, start=period.start, end=period.end, today=today,
+                                          title=_("Responden per hari") + f" · {where}"),
+        "channel_chart": charts.pie_chart(
+            items=[(str(label), counts.by_channel.get(code, 0)) for code, label in Channel.choices],
+            title=_("Saluran pengisian") + f" · {where}"),
+        "assisted": counts.assisted,
+        "profile_charts": _profile_charts(scope, filters),
+    }
 
 
 def _dashboard(request, scope: Scope):
@@ -358,7 +382,10 @@ def _dashboard(request, scope: Scope):
         figure = figure_pool(figures.values())
         groups, main, unavailable = figure.groups, figure.scores, figure.unavailable_reason
     questionnaire = main.questionnaire if main else (scope.obj.questionnaire if scope.kind == "unit" else None)
-    if _holds(period.previous(), held):
+    trend = _trend_scores(scope, filters, questionnaire, results) if questionnaire else {}
+    if period.previous() in trend_quarters:  # a quarter: the trend has read the one before it
+        previous_groups = [trend[period.previous()]] if period.previous() in trend else []
+    elif _holds(period.previous(), held):
         previous_groups = figure_pool(unit_figures(unit_ids=scope.unit_ids, period=period.previous(),
                                                    third_party=results).values()).groups
     else:
@@ -367,7 +394,7 @@ def _dashboard(request, scope: Scope):
                      if questionnaire and scores.questionnaire.id == questionnaire.id), None)
     respondents = sum(scores.respondents for scores in groups)
     where = f"{scope.name}, {period.label}"
-    channels = respondents_by_channel(unit_ids=scope.unit_ids, period=period, service_id=filters.service_id)
+    counts = respondent_counts(unit_ids=scope.unit_ids, period=period, **narrowing)
     suggestions = suggestions_search(unit_ids=scope.unit_ids, period=period, **narrowing)
     latest = list(suggestions[:SUGGESTIONS_ON_DASHBOARD])
     sort = request.GET.get("sort", "")[:20]
@@ -386,22 +413,15 @@ def _dashboard(request, scope: Scope):
         "previous_period": period.previous(),
         "respondents": respondents,
         "today_count": respondents_today(unit_ids=scope.unit_ids, **narrowing),
-        "trend": _trend(scope, filters, questionnaire, results),
-        "profile_charts": _profile_charts(scope, filters),
-        "channel_chart": charts.pie_chart(
-            items=[(str(label), channels.get(code, 0)) for code, label in Channel.choices],
-            title=_("Saluran pengisian") + f" · {where}"),
-        "daily_chart": charts.daily_chart(
-            counts=respondents_by_day(unit_ids=scope.unit_ids, period=period, **narrowing), start=period.start,
-            end=period.end, today=today, title=_("Responden per hari") + f" · {where}"),
+        "trend": _trend(scope, filters, questionnaire, trend),
         "suggestions": answers_of(responses=latest),
-        "suggestion_count": suggestions_count(unit_ids=scope.unit_ids, period=period, **narrowing),
-        "assisted": assisted_share(unit_ids=scope.unit_ids, period=period, **narrowing),
+        "suggestion_count": counts.with_suggestion,
         "complaint_themes": complaint_themes(unit_ids=scope.unit_ids, period=period, **narrowing),
         "sort": sort, "sort_links": _sort_links(filters, sort),
         # Beside the IKM of a unit or an agency; the region's units each carry theirs in the recap.
         "integrity": integrity_pooled(unit_ids=scope.unit_ids, period=period) if scope.kind != "region" else None,
-        "follow_up_indicators": follow_up_indicators(unit_ids=scope.unit_ids, year=period.end.year, today=today),
+        # A region's first screen leaves these to a second request (region_details).
+        **(_details(scope, filters, counts) if scope.kind != "region" else {}),
     }
     if scope.kind == "unit":
         region_units = ServiceUnit.objects.filter(agency__region=scope.region).values_list("id", flat=True)
@@ -535,6 +555,20 @@ def region_table(request, region_code: str):
         "sort_links": _table_sort_links(filters, kind=kind, sort=sort, order=order, query=query),
         "page_query": filters.query(jenis=kind, sort=sort, order=order, q=query),
         "kind_links": {name: "?" + filters.query(jenis=name) for name in TABLE_KINDS},
+    })
+
+
+@login_required
+def region_details(request, region_code: str):
+    """The sections of the region dashboard that its first screen loads as a second request (or links to)."""
+    scope = _region_scope(request.user, region_code)
+    timezone.activate(region_zone(scope.region))
+    filters = filters_read(request.GET, services=_services_of(scope))
+    counts = respondent_counts(unit_ids=scope.unit_ids, period=filters.period, service_id=filters.service_id,
+                               channel=filters.channel or None)
+    return render(request, "reports/region_details.html", {
+        "scope": scope, "filters": filters, "period": filters.period, "page_kind": "dashboard",
+        **_details(scope, filters, counts),
     })
 
 

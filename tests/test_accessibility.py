@@ -119,7 +119,10 @@ def test_the_unit_and_region_dashboards_pass(live_server, answered, page):
     page.click("button[type=submit]")
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/dasbor/daerah/{world.region.code}/")
+    # The first screen's second request (region-details.js) puts the details in place of their link.
     expect(page.locator('[data-testid="assisted-share"]')).to_be_visible()
+    expect(page.locator('[data-testid="follow-up-indicators"]')).to_be_visible()
+    expect(page.locator('[data-testid="region-details"]')).to_have_count(0)
     check(page, "region dashboard")
     page.goto(f"{live_server.url}/dasbor/unit/{world.unit.code}/")
     expect(page.locator('[data-testid="assisted-share"]')).to_be_visible()

@@ -179,6 +179,30 @@ def test_the_first_screen_shows_the_lowest_and_highest_and_links_the_full_tables
     assert "Rekap" in page  # the downloadable recap stays linked
 
 
+def test_the_first_screen_leaves_follow_up_days_and_profile_to_a_second_request(scored):
+    page = region_page(scored, channel="kiosk")
+    details_url = reverse("reports:region_details", args=[scored.region.code])
+
+    for section in ("follow-up-indicators", "assisted-share", 'id="daily-title"', 'id="profile-title"'):
+        assert section not in page
+    assert f'data-region-details="{details_url}?period=2026-Q2&amp;channel=kiosk"' in page
+    assert f'href="{details_url}?period=2026-Q2&amp;channel=kiosk"' in page  # without script, a link
+    assert "reports/region-details.js" in page
+
+    client = client_for(scored.region_admin)
+    details = client.get(details_url, {"period": "2026-Q2", "channel": "kiosk"})
+    assert details.status_code == 200
+    shown = details.content.decode()
+    assert "data-region-details-content" in shown
+    for section in ("follow-up-indicators", "assisted-share", 'id="daily-title"', 'id="profile-title"'):
+        assert section in shown
+    # The region's four kiosk respondents (not the far region's one), none of them helped.
+    assert text(by_testid(shown, "assisted-share")) == "Dibantu petugas: 0 dari 4 responden (0,0%)"
+    assert client.get(reverse("reports:region_details", args=[scored.far_unit.agency.region.code])).status_code \
+        == 404
+    assert client_for(scored.operator).get(details_url).status_code == 404
+
+
 def test_the_table_pages_fifty_rows_at_a_time_and_searches_on_the_server(scored):
     from tests.factories import make_agency, make_service, make_unit
 

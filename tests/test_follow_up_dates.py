@@ -180,7 +180,7 @@ def test_the_dashboards_and_the_follow_up_page_show_the_same_figures(year):
     world = year
     client = client_for(world.region_admin)
     pages = {
-        "region": reverse("reports:region_dashboard", args=[world.region.code]),
+        "region": reverse("reports:region_details", args=[world.region.code]),  # the first screen's second request
         "agency": reverse("reports:agency_dashboard", args=[world.agency.code]),
         "unit": reverse("reports:unit_dashboard", args=[world.unit.code]),
         "plans": reverse("reports:follow_up", args=[world.unit.code]),
