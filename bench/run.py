@@ -41,6 +41,7 @@ TARGETS = {
     "recap_equal": ("recap", "equal", "==", True),
     "dashboard_ms": ("dashboard", "ms", "<=", 150),
     "dashboard_table_ms": ("dashboard", "table_ms", "<=", 150),
+    "dashboard_details_ms": ("dashboard", "details_ms", "<=", 150),
     "export_peak_rss_mb": ("export", "peak_rss_mb", "<=", 300),
     "pdf_unit_s": ("pdf", "unit_s", "<=", 2),
     "pdf_region_s": ("pdf", "region_s", "<=", 20),
@@ -118,18 +119,25 @@ def measure_dashboard(world: data.World, quick: bool) -> dict:
     # The full table's second page, sorted by IKM: every unit scored and ranked, 50 rows drawn.
     table_url = (f"{reverse('reports:region_table', kwargs={'region_code': world.region_code})}"
                  f"?period={world.latest_quarter.slug}&sort=ikm&order=desc&page=2")
+    # The first screen's second request: follow-up indicators, respondents per day and channel, profile.
+    details_url = (f"{reverse('reports:region_details', kwargs={'region_code': world.region_code})}"
+                   f"?period={world.latest_quarter.slug}")
     client = Client()
     client.force_login(get_user_model().objects.get(pk=world.region_admin_id))
     repeats = 5 if quick else 9
     times, cached, size, queries = _timed_get(client, url, repeats)
     table_times, _table_cached, table_size, table_queries = _timed_get(client, table_url, repeats)
+    details_times, _details_cached, details_size, details_queries = _timed_get(client, details_url, repeats)
     log(f"dashboard: median {statistics.median(times):.1f} ms, {queries} queries; from the figure cache "
         f"{statistics.median(cached):.1f} ms; table page {statistics.median(table_times):.1f} ms, "
-        f"{table_queries} queries")
+        f"{table_queries} queries; details {statistics.median(details_times):.1f} ms, {details_queries} queries")
     return {"ms": round(statistics.median(times), 1), "runs_ms": [round(t, 1) for t in times], "url": url,
             "bytes": size, "queries": queries, "cached_ms": round(statistics.median(cached), 1),
             "table_ms": round(statistics.median(table_times), 1), "table_runs_ms": [round(t, 1) for t in table_times],
-            "table_url": table_url, "table_bytes": table_size, "table_queries": table_queries}
+            "table_url": table_url, "table_bytes": table_size, "table_queries": table_queries,
+            "details_ms": round(statistics.median(details_times), 1),
+            "details_runs_ms": [round(t, 1) for t in details_times], "details_url": details_url,
+            "details_bytes": details_size, "details_queries": details_queries}
 
 
 def run_child(spec: dict, env: dict) -> dict:
