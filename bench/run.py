@@ -41,7 +41,6 @@ TARGETS = {
     "recap_equal": ("recap", "equal", "==", True),
     "dashboard_ms": ("dashboard", "ms", "<=", 150),
     "dashboard_table_ms": ("dashboard", "table_ms", "<=", 150),
-    "dashboard_details_ms": ("dashboard", "details_ms", "<=", 150),
     "export_peak_rss_mb": ("export", "peak_rss_mb", "<=", 300),
     "pdf_unit_s": ("pdf", "unit_s", "<=", 2),
     "pdf_region_s": ("pdf", "region_s", "<=", 20),
