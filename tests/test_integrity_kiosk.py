@@ -34,8 +34,13 @@ def report(unit, period) -> dict:
     return json.loads(out.getvalue())
 
 
-def yesterday_at(hour, minute=0):
-    return timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=1), time(hour, minute)))
+def working_day_at(hour, minute=0):
+    """A moment of the last working day before today (the unit serves Monday to Friday): a test run on a Sunday
+    must not see its answers flagged as given outside service days."""
+    day = timezone.localdate() - timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
 @pytest.fixture
@@ -58,7 +63,7 @@ def test_the_rule_reads_only_counts_of_stored_answers():
 @pytest.mark.django_db
 def test_an_answer_too_soon_after_the_previous_is_stored_flagged_and_not_counted(world, paired):
     client, _token = paired
-    start = yesterday_at(9)
+    start = working_day_at(9)
     offsets = [0, 5, 19, 25, 60, 61]  # seconds after the first answer
     sent = [post(client, body(world.service.id, start + timedelta(seconds=s))) for s in offsets]
     assert [r.status_code for r in sent] == [201] * 6
@@ -76,10 +81,10 @@ def test_answers_over_the_hourly_ceiling_are_flagged_over_rate(world, paired):
     client, _token = paired
     world.unit.kiosk_hourly_ceiling = 5
     world.unit.save()
-    start = yesterday_at(10)
+    start = working_day_at(10)
     for index in range(8):
         assert post(client, body(world.service.id, start + timedelta(seconds=30 * index))).status_code == 201
-    assert post(client, body(world.service.id, yesterday_at(11, 1))).status_code == 201  # the next hour
+    assert post(client, body(world.service.id, working_day_at(11, 1))).status_code == 201  # the next hour
     assert list(Response.objects.order_by("answered_at").values_list("flag", flat=True)) == (
         [""] * 5 + ["over_rate"] * 3 + [""])
     figure = report(world.unit, Period.containing(start.date()))
@@ -90,7 +95,7 @@ def test_answers_over_the_hourly_ceiling_are_flagged_over_rate(world, paired):
 def test_the_same_input_gives_the_same_flags(world, paired):
     client, _token = paired
     rng = random.Random(13)
-    moment, sequence = yesterday_at(8), []
+    moment, sequence = working_day_at(8), []
     for _ in range(60):
         moment += timedelta(seconds=rng.choice([3, 10, 15, 25, 40, 90]))
         sequence.append(moment)
@@ -118,10 +123,10 @@ def test_a_kiosk_history_check_is_one_query(world, paired, django_assert_num_que
 def test_a_flood_of_arrivals_gets_429_with_retry_after(world, paired, settings):
     settings.SKM_KIOSK_FLOOD_ARRIVALS = 10
     client, _token = paired
-    codes = [post(client, body(world.service.id, yesterday_at(9) + timedelta(minutes=i))).status_code
+    codes = [post(client, body(world.service.id, working_day_at(9) + timedelta(minutes=i))).status_code
              for i in range(15)]
     assert codes.count(201) == 10 and codes[10:] == [429] * 5
-    refused = post(client, body(world.service.id, yesterday_at(12)))
+    refused = post(client, body(world.service.id, working_day_at(12)))
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     assert "detail" in refused.json() and Response.objects.count() == 10
 
@@ -157,11 +162,11 @@ def test_two_thousand_submissions_from_one_token_as_fast_as_possible(world, pair
 def test_an_offline_day_flushed_in_one_burst_is_all_stored_and_counted(world, paired, live_server):
     _client, token = paired
     rng = random.Random(150)
-    moment, queue = yesterday_at(7, 40), []
+    moment, queue = working_day_at(7, 40), []
     for _ in range(150):
         queue.append(body(world.service.id, moment, answers={f"U{i}": rng.choice([2, 3, 3, 4]) for i in range(1, 10)}))
         moment += timedelta(seconds=rng.randint(30, 300))
-    period = Period.containing(yesterday_at(8).date())
+    period = Period.containing(working_day_at(8).date())
     before = report(world.unit, period)
     session = requests.Session()
     session.headers.update({"Authorization": f"Kiosk {token}", "Content-Type": "application/json"})
@@ -174,4 +179,4 @@ def test_an_offline_day_flushed_in_one_burst_is_all_stored_and_counted(world, pa
     assert not Response.objects.exclude(flag="").exists()
     from surveys.self_filling import self_filling_detect
 
-    assert self_filling_detect(since=yesterday_at(8).date(), until=yesterday_at(8).date(), store=False) == []
+    assert self_filling_detect(since=working_day_at(8).date(), until=working_day_at(8).date(), store=False) == []
