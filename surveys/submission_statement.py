@@ -4,36 +4,38 @@ The response, its answers, every tally row it adds and its unit's data version a
 statement, a chain of data-modifying CTEs:
 
     WITH new_response AS (INSERT INTO surveys_response ... ON CONFLICT (key) DO NOTHING RETURNING id),
-         answers      AS (INSERT INTO surveys_answer SELECT new_response.id, ... FROM new_response, (VALUES ...)),
-         t_responses  AS (INSERT INTO surveys_responsetally ... WHERE EXISTS (SELECT FROM new_response)
-                          ON CONFLICT (key columns) DO UPDATE SET count = count + EXCLUDED.count;
-                          ElementMonthTally adds its count_1..count_4 the same way),
+         given        AS (SELECT * FROM unnest(<element ids>, <values>)),      -- the answers, by element
+         counted      AS (SELECT <unit, service, ..., day, month, channel, counts> WHERE EXISTS (new_response)),
+         answers      AS (INSERT INTO surveys_answer SELECT new_response.id, given.* FROM new_response, given),
+         t_responses  AS (INSERT INTO surveys_responsetally AS t SELECT ... FROM counted
+                          ON CONFLICT (key columns) DO UPDATE SET count = t.count + EXCLUDED.count, ...),
          t_elements, t_responses_month, t_elements_month, t_profiles_month   (the same, one per tally table),
          version      AS (INSERT INTO surveys_unitdataversion ... WHERE EXISTS (SELECT FROM new_response)
                           ON CONFLICT (unit_id) DO UPDATE SET version = EXCLUDED.version)
     SELECT id, true FROM new_response UNION ALL SELECT id, false FROM surveys_response WHERE key = <key>
 
-- A known key inserts nothing: `new_response` is empty, so no answer, tally or version row is written, and
-  the final SELECT returns the stored response's id (the replay). No savepoint and no IntegrityError: the
-  statement runs in the caller's transaction as it is (its own transaction in autocommit, which PostgreSQL
-  commits before answering, so the acknowledgement follows the commit).
+- A known key inserts nothing: `new_response` is empty, so `counted` is empty and no answer, tally or version
+  row is written, and the final SELECT returns the stored response's id (the replay). No savepoint and no
+  IntegrityError: the statement runs in the caller's transaction as it is (its own transaction in autocommit,
+  which PostgreSQL commits before answering, so the acknowledgement follows the commit).
 - A key being inserted by a concurrent transaction at that moment makes ON CONFLICT wait for it; when it
   commits, this statement returns no row at all (the final SELECT's snapshot predates it) and the caller
   reads the id in a second statement.
 - A response excluded at the door (surveys.integrity) is stored with its answers but gets no tally rows,
   exactly as the ORM path; its unit's version still changes (its integrity figures do).
+- The answers and profile answers travel as arrays, so the statement's text is the same for every submission
+  of a kind (counted or excluded at the door) and it has fewer than 50 parameters: psycopg parses it once per
+  process instead of splitting a text of hundreds of placeholders on every call.
 - The tally CTEs are not read by the final SELECT, so PostgreSQL runs them to completion after it, in the
   order written: the same table order as every other writer (surveys.tallies), each table's rows sorted, and
   the version row last, so concurrent writers lock rows in the same order.
 
-Each tally table's CTE is built by its own function below; they produce the same keys as
-surveys.tallies.tallies_add, which `rebuild_tallies --check` verifies.
+They produce the same keys as surveys.tallies.tallies_add, which `rebuild_tallies --check` verifies.
 """
 
 from datetime import date
 
 from django.db import connection
-from django.db.models import CharField
 
 from surveys.data_versions import new_version, version_upsert_sql
 from surveys.models import (
@@ -51,71 +53,54 @@ def _quoted(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _cast(field) -> str:
-    # Text, not varchar(n): an explicit cast to varchar(n) would cut a long value where the INSERT refuses it.
-    return "text" if isinstance(field, CharField) else field.db_type(connection)
-
-
-def _values(model, columns, rows) -> tuple[str, list]:
-    """`(VALUES (..), ..) AS v(columns)` with every parameter cast to its column's type."""
-    casts = [_cast(model._meta.get_field(column)) for column in columns]
-    row = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
-    return (f"(VALUES {', '.join([row] * len(rows))}) AS v({', '.join(columns)})",
-            [value for values in rows for value in values])
-
-
-def _tally_cte(model, key_columns, rows) -> tuple[str, list] | None:
-    """Add each row's counts (surveys.tallies.count_columns) to its tally row, if the
-    response was inserted (None without rows)."""
-    if not rows:
-        return None
+def _tally_insert(model, key_columns, source: str, values: dict[str, str]) -> str:
+    """INSERT of the rows of `source` (`values`: the SQL of each column) into a tally, each row's counts
+    (surveys.tallies.count_columns) added to an existing row."""
     counts = count_columns(model)
     columns = (*key_columns, *counts)
-    source, params = _values(model, columns, sorted(rows))
-    table = _quoted(model)
-    added = ", ".join(f"{count} = {table}.{count} + EXCLUDED.{count}" for count in counts)
-    sql = (f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {source} "
-           f"WHERE {INSERTED} ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {added}")
-    return sql, params
+    added = ", ".join(f"{count} = t.{count} + EXCLUDED.{count}" for count in counts)
+    return (f"INSERT INTO {_quoted(model)} AS t ({', '.join(columns)}) "
+            f"SELECT {', '.join(values[column] for column in columns)} FROM {source} "
+            f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {added}")
 
 
-# One function per tally table: the rows one response adds to it ------------------------------------------
+# The rows one response adds to each tally table: `counted` holds its key values and respondent counts (one row,
+# only when the response was inserted and is counted), `given` its answers, `profile` its profile answers.
 
-def _respondent_counts(response: Response) -> tuple[int, int, int]:
-    # count, assisted, with_suggestion (ResponseTally.COUNTS)
-    return 1, int(response.assisted), int(bool(response.suggestion))
-
-
-def response_tally_cte(response: Response, day: date) -> tuple[str, list] | None:
-    return _tally_cte(ResponseTally, RESPONSE_KEY, [
-        (response.unit_id, response.service_id, response.questionnaire_id, day, response.channel,
-         *_respondent_counts(response))])
+def _respondent_tally(model, key_columns) -> str:
+    columns = {column: f"c.{column}" for column in key_columns}
+    return _tally_insert(model, key_columns, "counted c", {
+        **columns, "count": "1", "assisted": "c.assisted", "with_suggestion": "c.with_suggestion"})
 
 
-def element_tally_cte(response: Response, answers: list[Answer], day: date) -> tuple[str, list] | None:
-    return _tally_cte(ElementTally, ELEMENT_KEY, [
-        (response.unit_id, response.service_id, response.questionnaire_id, day, response.channel,
-         answer.element_id, answer.value, 1) for answer in answers])
+def response_tally_sql() -> str:
+    return _respondent_tally(ResponseTally, RESPONSE_KEY)
 
 
-def response_month_tally_cte(response: Response, month: date) -> tuple[str, list] | None:
-    return _tally_cte(ResponseMonthTally, RESPONSE_MONTH_KEY, [
-        (response.unit_id, response.service_id, response.questionnaire_id, month, response.channel,
-         *_respondent_counts(response))])
+def response_month_tally_sql() -> str:
+    return _respondent_tally(ResponseMonthTally, RESPONSE_MONTH_KEY)
 
 
-def element_month_tally_cte(response: Response, answers: list[Answer], month: date) -> tuple[str, list] | None:
+def element_tally_sql() -> str:
+    return _tally_insert(ElementTally, ELEMENT_KEY, "counted c CROSS JOIN given g ORDER BY g.element_id", {
+        **{column: f"c.{column}" for column in RESPONSE_KEY}, "element_id": "g.element_id", "value": "g.value",
+        "count": "1"})
+
+
+def element_month_tally_sql() -> str:
     # One row per element with its four value counts: the answer's value counted once.
-    return _tally_cte(ElementMonthTally, ELEMENT_MONTH_KEY, [
-        (response.unit_id, response.questionnaire_id, month, answer.element_id,
-         *(int(answer.value == value) for value in (1, 2, 3, 4)))
-        for answer in answers])
+    counts = {column: f"(g.value = {value})::int" for value, column in enumerate(ElementMonthTally.COUNTS, start=1)}
+    return _tally_insert(ElementMonthTally, ELEMENT_MONTH_KEY, "counted c CROSS JOIN given g ORDER BY g.element_id", {
+        "unit_id": "c.unit_id", "questionnaire_id": "c.questionnaire_id", "month": "c.month",
+        "element_id": "g.element_id", **counts})
 
 
-def profile_month_tally_cte(response: Response, month: date) -> tuple[str, list] | None:
-    return _tally_cte(ProfileMonthTally, PROFILE_MONTH_KEY, [
-        (response.unit_id, month, question, answer, 1)
-        for question, answer in zip(PROFILE_QUESTIONS, profile_answers(response), strict=True)])
+def profile_month_tally_sql() -> str:
+    return _tally_insert(ProfileMonthTally, PROFILE_MONTH_KEY,
+                         "counted c CROSS JOIN unnest(%s::text[], %s::text[]) AS p(question, answer) "
+                         "ORDER BY p.question, p.answer", {
+                             "unit_id": "c.unit_id", "month": "c.month", "question": "p.question",
+                             "answer": "p.answer", "count": "1"})
 
 
 # The statement ----------------------------------------------------------------------------------------------
@@ -130,27 +115,36 @@ def _response_insert(response: Response) -> tuple[str, list]:
     return sql, params
 
 
-def _answers_insert(answers: list[Answer]) -> tuple[str, list]:
-    source, params = _values(Answer, ("element_id", "value"),
-                             [(answer.element_id, answer.value) for answer in answers])
-    return (f"INSERT INTO {_quoted(Answer)} (response_id, element_id, value) "
-            f"SELECT new_response.id, v.element_id, v.value FROM new_response CROSS JOIN {source}"), params
+def _counted(response: Response, day: date) -> tuple[str, list]:
+    """The response's tally key values and respondent counts (ResponseTally.COUNTS), one row if it was inserted."""
+    sql = ("SELECT %s::bigint AS unit_id, %s::bigint AS service_id, %s::bigint AS questionnaire_id, "
+           "%s::date AS day, %s::date AS month, %s::text AS channel, %s::int AS assisted, "
+           f"%s::int AS with_suggestion WHERE {INSERTED}")
+    return sql, [response.unit_id, response.service_id, response.questionnaire_id, day, month_of(day),
+                 response.channel, int(response.assisted), int(bool(response.suggestion))]
 
 
 def submission_statement(response: Response, answers: list[Answer], *, day: date) -> tuple[str, list]:
     """The whole statement for one response (`day`: its local day in the unit's time zone)."""
-    parts = [("new_response", _response_insert(response))]
-    if answers:
-        parts.append(("answers", _answers_insert(answers)))
+    by_element = sorted((answer.element_id, answer.value) for answer in answers)
+    parts = [
+        ("new_response", _response_insert(response)),
+        ("given", ("SELECT * FROM unnest(%s::bigint[], %s::smallint[]) AS g(element_id, value)",
+                   [[element_id for element_id, _value in by_element], [value for _element_id, value in by_element]])),
+        ("answers", (f"INSERT INTO {_quoted(Answer)} (response_id, element_id, value) "
+                     f"SELECT new_response.id, given.element_id, given.value FROM new_response CROSS JOIN given", [])),
+    ]
     if not response.is_excluded:  # excluded at the door: stored, not counted
-        month = month_of(day)
-        parts += [(name, cte) for name, cte in (
-            ("t_responses", response_tally_cte(response, day)),
-            ("t_elements", element_tally_cte(response, answers, day)),
-            ("t_responses_month", response_month_tally_cte(response, month)),
-            ("t_elements_month", element_month_tally_cte(response, answers, month)),
-            ("t_profiles_month", profile_month_tally_cte(response, month)),
-        ) if cte is not None]
+        profile = sorted(zip(PROFILE_QUESTIONS, profile_answers(response), strict=True))
+        parts += [
+            ("counted", _counted(response, day)),
+            ("t_responses", (response_tally_sql(), [])),
+            ("t_elements", (element_tally_sql(), [])),
+            ("t_responses_month", (response_month_tally_sql(), [])),
+            ("t_elements_month", (element_month_tally_sql(), [])),
+            ("t_profiles_month", (profile_month_tally_sql(),
+                                  [[question for question, _answer in profile], [answer for _question, answer in profile]])),
+        ]
     parts.append(("version", version_upsert_sql([response.unit_id], new_version(), when=INSERTED)))
     sql = "WITH " + ", ".join(f"{name} AS ({statement})" for name, (statement, _params) in parts)
     sql += (f" SELECT id, true FROM new_response UNION ALL "
