@@ -1,10 +1,13 @@
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 
 import pytest
 from django.core.cache import caches
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
+from django.test import testcases
 from django.utils import translation
 
 from surveys.kiosk import kiosk_create
@@ -14,6 +17,28 @@ from tests.factories import make_agency, make_region, make_service, make_unit, m
 # Playwright's sync API runs an event loop in the test thread; the ORM calls browser tests make around it
 # (fixtures, database setup, assertions) are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server's, answering one request at a time while its threads share the test's in-memory SQLite
+    connection: a page's background request (the region dashboard's second one) overlapping the next navigation
+    would otherwise use that one connection from two threads at once, which can hang both."""
+
+    lock = threading.Lock()
+
+    def get_app(self):
+        app = super().get_app()
+        if not self.connections_override:  # each thread has its own connection (PostgreSQL)
+            return app
+
+        def one_at_a_time(environ, start_response):
+            with self.lock:
+                return app(environ, start_response)
+
+        return one_at_a_time
+
+
+testcases.LiveServerThread.server_class = OneRequestAtATimeServer
 
 
 @pytest.fixture(scope="session")
