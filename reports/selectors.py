@@ -234,14 +234,21 @@ def _elements_of(questionnaire_ids) -> dict[int, list[Element]]:
     return elements
 
 
-def _main_scores(respondents: Mapping[tuple, int], answers: Mapping[tuple, list[int]]) -> dict:
-    """Scores per key (the respondents' keys without their last part, the questionnaire id) on the questionnaire
-    most of the key's respondents answered."""
+def _main_questionnaires(respondents: Mapping[tuple, int]) -> dict[tuple, tuple[int, int]]:
+    """Per key (the respondents' keys without their last part, the questionnaire id): (respondents, questionnaire
+    id) of the questionnaire most of the key's respondents answered (ties: the higher id)."""
     main = {}
     for (*key, questionnaire_id), n in respondents.items():
         key = tuple(key)
         if key not in main or (n, questionnaire_id) > main[key]:
             main[key] = (n, questionnaire_id)
+    return main
+
+
+def _main_scores(respondents: Mapping[tuple, int], answers: Mapping[tuple, list[int]]) -> dict:
+    """Scores per key (the respondents' keys without their last part, the questionnaire id) on the questionnaire
+    most of the key's respondents answered."""
+    main = _main_questionnaires(respondents)
     questionnaires = Questionnaire.objects.in_bulk({questionnaire_id for _n, questionnaire_id in main.values()})
     elements = _elements_of(questionnaires)
     scores = {key: Scores(questionnaire=questionnaires[questionnaire_id], elements=elements[questionnaire_id],
@@ -270,12 +277,8 @@ def element_totals_by_unit_quarter(*, unit_ids, year: int) -> dict[tuple[int, in
     the year, and its elements' (sum of values, answers): two grouped queries on the month tallies, summed per
     quarter by the database. What the weak elements of hundreds of unit-quarters need, without Scores."""
     read = {"unit_ids": list(unit_ids), "period": Period.year_of(year), "per": "quarter"}
-    main = {}
-    for (unit_id, questionnaire_id, quarter), (n,) in _summed(
-            ResponseTally, ResponseMonthTally, by=("unit_id", "questionnaire_id"), sums={"n": Sum("count")},
-            **read).items():
-        if (n, questionnaire_id) > main.get((unit_id, quarter), (0, 0)):
-            main[(unit_id, quarter)] = (n, questionnaire_id)
+    main = _main_questionnaires({(unit_id, quarter, questionnaire_id): n for (unit_id, questionnaire_id, quarter), n
+                                 in _respondents(by=("unit_id", "questionnaire_id"), **read).items()})
     totals = {key: (questionnaire_id, {}) for key, (_n, questionnaire_id) in main.items()}
     for (unit_id, questionnaire_id, element_id, quarter), element_totals in _summed(
             ElementTally, ElementMonthTally, by=("unit_id", "questionnaire_id", "element_id"),
