@@ -93,7 +93,8 @@ def raw_scores(unit_ids, period):
             .annotate(n=Count("id")))
     for row in rows:
         counts[row["response__unit_id"]][row["element_id"]][row["value"] - 1] = row["n"]
-    return respondents, {unit_id: dict(found) for unit_id, found in counts.items()}
+    return respondents, {unit_id: {element_id: tuple(values) for element_id, values in found.items()}
+                         for unit_id, found in counts.items()}
 
 
 def test_random_periods_read_through_the_months_equal_the_raw_answers(world):
