@@ -33,6 +33,7 @@ statement, a chain of data-modifying CTEs:
 They produce the same keys as surveys.tallies.tallies_add, which `rebuild_tallies --check` verifies.
 """
 
+import functools
 from datetime import date
 
 from django.db import connection
@@ -105,53 +106,67 @@ def profile_month_tally_sql() -> str:
 
 # The statement ----------------------------------------------------------------------------------------------
 
-def _response_insert(response: Response) -> tuple[str, list]:
-    """INSERT of the response as Django would write it (auto_now_add included), skipped for a known key."""
-    fields = [field for field in Response._meta.concrete_fields if not field.primary_key]
-    params = [field.get_db_prep_save(field.pre_save(response, add=True), connection) for field in fields]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    sql = (f"INSERT INTO {_quoted(Response)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "
-           f"ON CONFLICT (key) DO NOTHING RETURNING id")
-    return sql, params
+INSERTED_FIELDS = [field for field in Response._meta.concrete_fields if not field.primary_key]
 
 
-def _counted(response: Response, day: date) -> tuple[str, list]:
-    """The response's tally key values and respondent counts (ResponseTally.COUNTS), one row if it was inserted."""
-    sql = ("SELECT %s::bigint AS unit_id, %s::bigint AS service_id, %s::bigint AS questionnaire_id, "
+def _response_insert_sql() -> str:
+    """INSERT of the response as Django would write it, skipped for a known key."""
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in INSERTED_FIELDS)
+    return (f"INSERT INTO {_quoted(Response)} ({columns}) VALUES ({', '.join(['%s'] * len(INSERTED_FIELDS))}) "
+            f"ON CONFLICT (key) DO NOTHING RETURNING id")
+
+
+def _response_values(response: Response) -> list:
+    """The response's column values as Django would write them (auto_now_add included)."""
+    return [field.get_db_prep_save(field.pre_save(response, add=True), connection) for field in INSERTED_FIELDS]
+
+
+# The response's tally key values and respondent counts (ResponseTally.COUNTS), one row if it was inserted.
+COUNTED = ("SELECT %s::bigint AS unit_id, %s::bigint AS service_id, %s::bigint AS questionnaire_id, "
            "%s::date AS day, %s::date AS month, %s::text AS channel, %s::int AS assisted, "
            f"%s::int AS with_suggestion WHERE {INSERTED}")
-    return sql, [response.unit_id, response.service_id, response.questionnaire_id, day, month_of(day),
-                 response.channel, int(response.assisted), int(bool(response.suggestion))]
+GIVEN = "SELECT * FROM unnest(%s::bigint[], %s::smallint[]) AS g(element_id, value)"
+
+
+@functools.cache
+def _statement_text(counted: bool) -> str:
+    """The statement for a counted response, or for one excluded at the door (stored, not counted): the same
+    text for every submission of its kind, so it is built once per process."""
+    parts = [
+        ("new_response", _response_insert_sql()),
+        ("given", GIVEN),
+        ("answers", f"INSERT INTO {_quoted(Answer)} (response_id, element_id, value) "
+                    f"SELECT new_response.id, given.element_id, given.value FROM new_response CROSS JOIN given"),
+    ]
+    if counted:
+        parts += [
+            ("counted", COUNTED),
+            ("t_responses", response_tally_sql()),
+            ("t_elements", element_tally_sql()),
+            ("t_responses_month", response_month_tally_sql()),
+            ("t_elements_month", element_month_tally_sql()),
+            ("t_profiles_month", profile_month_tally_sql()),
+        ]
+    parts.append(("version", version_upsert_sql([0], 0, when=INSERTED)[0]))
+    return ("WITH " + ", ".join(f"{name} AS ({statement})" for name, statement in parts)
+            + f" SELECT id, true FROM new_response UNION ALL SELECT id, false FROM {_quoted(Response)} WHERE key = %s")
 
 
 def submission_statement(response: Response, answers: list[Answer], *, day: date) -> tuple[str, list]:
-    """The whole statement for one response (`day`: its local day in the unit's time zone)."""
+    """The whole statement for one response (`day`: its local day in the unit's time zone) and its parameters,
+    in the order of the statement's placeholders."""
     by_element = sorted((answer.element_id, answer.value) for answer in answers)
-    parts = [
-        ("new_response", _response_insert(response)),
-        ("given", ("SELECT * FROM unnest(%s::bigint[], %s::smallint[]) AS g(element_id, value)",
-                   [[element_id for element_id, _value in by_element], [value for _element_id, value in by_element]])),
-        ("answers", (f"INSERT INTO {_quoted(Answer)} (response_id, element_id, value) "
-                     f"SELECT new_response.id, given.element_id, given.value FROM new_response CROSS JOIN given", [])),
-    ]
-    if not response.is_excluded:  # excluded at the door: stored, not counted
+    params = [*_response_values(response),
+              [element_id for element_id, _value in by_element], [value for _element_id, value in by_element]]
+    counted = not response.is_excluded
+    if counted:
         profile = sorted(zip(PROFILE_QUESTIONS, profile_answers(response), strict=True))
-        parts += [
-            ("counted", _counted(response, day)),
-            ("t_responses", (response_tally_sql(), [])),
-            ("t_elements", (element_tally_sql(), [])),
-            ("t_responses_month", (response_month_tally_sql(), [])),
-            ("t_elements_month", (element_month_tally_sql(), [])),
-            ("t_profiles_month", (profile_month_tally_sql(),
-                                  [[question for question, _answer in profile], [answer for _question, answer in profile]])),
-        ]
-    parts.append(("version", version_upsert_sql([response.unit_id], new_version(), when=INSERTED)))
-    sql = "WITH " + ", ".join(f"{name} AS ({statement})" for name, (statement, _params) in parts)
-    sql += (f" SELECT id, true FROM new_response UNION ALL "
-            f"SELECT id, false FROM {_quoted(Response)} WHERE key = %s")
-    params = [value for _name, (_statement, values) in parts for value in values]
+        params += [response.unit_id, response.service_id, response.questionnaire_id, day, month_of(day),
+                   response.channel, int(response.assisted), int(bool(response.suggestion)),
+                   [question for question, _answer in profile], [answer for _question, answer in profile]]
+    params += version_upsert_sql([response.unit_id], new_version(), when=INSERTED)[1]
     key = Response._meta.get_field("key").get_db_prep_value(response.key, connection)
-    return sql, [*params, key]
+    return _statement_text(counted), [*params, key]
 
 
 def submission_execute(response: Response, answers: list[Answer], *, day: date) -> tuple[int | None, bool]:
