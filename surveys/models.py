@@ -243,8 +243,9 @@ class Response(models.Model):
     # No index of its own: response_kiosk_time starts with the kiosk.
     kiosk = models.ForeignKey(Kiosk, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses",
                               verbose_name=_("kios"), db_index=False)
+    # Indexed only where set (Meta.indexes), as excluded_by and flag_group: most responses have none of them.
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="responses", verbose_name=_("impor"))
+                                     related_name="responses", verbose_name=_("impor"), db_index=False)
     answered_at = models.DateTimeField(_("waktu mengisi"), db_index=True)
     received_at = models.DateTimeField(_("waktu diterima"), auto_now_add=True)
     gender = models.CharField(_("jenis kelamin"), max_length=1, choices=official.GENDERS, blank=True)
@@ -265,14 +266,14 @@ class Response(models.Model):
                                    help_text=_("Petugas membantu responden mengisi (membacakan atau menekan)."))
     excluded_at = models.DateTimeField(_("dikecualikan pada"), null=True, blank=True)
     excluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("dikecualikan oleh"))
+                                    related_name="+", verbose_name=_("dikecualikan oleh"), db_index=False)
     # The staff member who keyed in a paper sheet, for their running count of the day. No index of its own: the
     # count reads one unit's rows of one day, found through response_unit_time.
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("diketik oleh"), db_index=False)
     flag = models.CharField(_("tanda integritas"), max_length=20, choices=Flag.choices, blank=True)
     flag_group = models.ForeignKey(FlagGroup, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="responses", verbose_name=_("kelompok tinjauan"))
+                                   related_name="responses", verbose_name=_("kelompok tinjauan"), db_index=False)
 
     class Meta:
         ordering = ["-answered_at"]
@@ -282,7 +283,14 @@ class Response(models.Model):
                    models.Index(fields=["kiosk", "answered_at"], name="response_kiosk_time"),
                    # The dashboards' complaint themes read complaints only, not every response of the period.
                    models.Index(fields=["unit", "answered_at"], name="response_complaint_time",
-                                condition=models.Q(suggestion_tone=Tone.COMPLAINT))]
+                                condition=models.Q(suggestion_tone=Tone.COMPLAINT)),
+                   # A submission adds no entry to these: a kiosk or QR answer has no import, exclusion or group.
+                   models.Index(fields=["import_batch"], name="response_import_batch",
+                                condition=models.Q(import_batch__isnull=False)),
+                   models.Index(fields=["excluded_by"], name="response_excluded_by",
+                                condition=models.Q(excluded_by__isnull=False)),
+                   models.Index(fields=["flag_group"], name="response_flag_group",
+                                condition=models.Q(flag_group__isnull=False))]
 
     def __str__(self):
         return f"{self.unit} {self.answered_at:%Y-%m-%d %H:%M}"
