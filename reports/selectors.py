@@ -211,7 +211,8 @@ def _respondents(*, by, **read) -> dict[tuple, int]:
 
 
 VALUE_SUMS = {f"v{value}": TallySum("count", filter=Q(value=value)) for value in SCORES}
-MONTH_VALUE_SUMS = {f"v{value}": TallySum(column) for value, column in zip(SCORES, ElementMonthTally.COUNTS, strict=True)}
+MONTH_VALUE_SUMS = {f"v{value}": TallySum(column)
+                    for value, column in zip(SCORES, ElementMonthTally.COUNTS, strict=True)}
 # An element's sum of values and number of answers
 ELEMENT_TOTALS = {"total": TallySum(F("value") * F("count")), "answers": TallySum("count")}
 MONTH_ELEMENT_TOTALS = {
