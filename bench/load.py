@@ -7,13 +7,18 @@ time and by a request count. The API phases and the bare phases send the same re
 differs. Nothing of Django is imported here.
 
 Plan: {"host", "port", "processes", "threads", "timeout", "kiosks": [{"token", "services"}],
-       "phases": [{"name", "kind": "api"|"bare", "seconds", "max_requests"}], "replays": n}
+       "phases": [{"name", "kind": "api"|"bare", "seconds", "max_requests"}], "replays": n,
+       "server_pid": the gunicorn master's pid, "database": the database's name}
+
+Each phase also reports the CPU time its requests cost the app server (gunicorn's master and workers) and
+the database (the PostgreSQL backends connected to that database), read from /proc on Linux.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import random
 import socket
 import statistics
@@ -155,16 +160,44 @@ def _replay(plan, records):
     return {"sent": len(records), "problems": problems}
 
 
+def _cpu_seconds(plan: dict) -> dict[str, float] | None:
+    """CPU seconds used so far by the app server's processes and by the database's backends (None off Linux).
+    A backend's process title is "postgres: [<cluster name>:] <user> <database> <client> <state>"."""
+    server, database = plan.get("server_pid"), plan.get("database")
+    if not server or not database or not os.path.isdir("/proc/self"):
+        return None
+    used = {"app": 0.0, "database": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                title = cmdline.read().replace(b"\0", b" ").decode(errors="replace").split()
+        except OSError:  # ended meanwhile
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        if int(pid) == server or int(fields[1]) == server:  # the master or one of its workers
+            used["app"] += seconds
+        elif title[:1] == ["postgres:"] and database in title[2:4]:
+            used["database"] += seconds
+    return used
+
+
 def run(plan: dict) -> dict:
     phases, acknowledged, replayable = [], [], []
     context = multiprocessing.get_context("fork")
     with context.Pool(plan["processes"]) as pool:
         for phase in plan["phases"]:
             start_at = time.time() + 0.2
+            before = _cpu_seconds(plan)
             results = pool.map(_process, [(plan, phase, i, start_at) for i in range(plan["processes"])], chunksize=1)
+            after = _cpu_seconds(plan)
             records = [record for part, _ in results for record in part]
             elapsed = max(end for _, end in results) - start_at
             phases.append(_summary(phase, records, elapsed))
+            if before and after and phases[-1]["ok"]:  # per request answered well
+                phases[-1]["cpu_ms"] = {part: round((after[part] - before[part]) * 1000 / phases[-1]["ok"], 2)
+                                        for part in after}
             for record in records:
                 if "id" in record:
                     acknowledged.append([record["key"], record["id"], record["created"], record["echoed"]])

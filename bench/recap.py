@@ -10,6 +10,7 @@ import time
 from datetime import datetime, timedelta
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reports.periods import Period
@@ -88,6 +89,24 @@ def _timed(reading, summary, repeats: int, **kwargs) -> tuple[dict, list[float],
     return recap, totals, readings
 
 
+def _database_only(*, unit_ids: list[int], period: Period, repeats: int) -> float:
+    """The median time of the recap's own statements replayed on a cursor: what reading the tallies costs
+    PostgreSQL (execution and sending the rows) without Django building or reading anything."""
+    with CaptureQueriesContext(connection) as queries:
+        recap_from_tallies(unit_ids=unit_ids, period=period)
+    statements = [query["sql"] for query in queries.captured_queries]
+    times = []
+    with connection.cursor() as cursor:
+        for run in range(repeats + 1):
+            started = time.perf_counter()
+            for statement in statements:
+                cursor.execute(statement)
+                cursor.fetchall()
+            if run:
+                times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def recap_measure(*, unit_ids: list[int], period: Period, repeats: int, raw_repeats: int) -> dict:
     # The app's way (tallies, integer IKMs) against raw answers with the exact reports.ikm computation: equal
     # results check the month tallies and ikm_ranked at once.
@@ -101,6 +120,7 @@ def recap_measure(*, unit_ids: list[int], period: Period, repeats: int, raw_repe
         "ms": round(ms, 1), "raw_ms": round(raw_ms, 1), "speedup": round(raw_ms / ms, 1),
         "equal": not differing, "units_differing": differing[:20],
         "query_ms": round(statistics.median(reads), 1), "compute_ms": round(ms - statistics.median(reads), 1),
+        "database_ms": round(_database_only(unit_ids=unit_ids, period=period, repeats=repeats), 1),
         "units_scored": len(from_tallies), "respondents": sum(row[0] for row in from_tallies.values()),
         "period": period.slug, "runs_ms": [round(t, 1) for t in times], "raw_runs_ms": [round(t, 1) for t in raw_times],
     }

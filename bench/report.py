@@ -35,6 +35,13 @@ def _verdict(name: str, results: dict) -> str:
     return "met"
 
 
+def _cpu(submissions: dict, kind: str) -> str:
+    used = (submissions.get("cpu_ms") or {}).get(kind)
+    if not used:
+        return "–"
+    return f"{_n(used['app'], 2)} + {_n(used['database'], 2)} ms"
+
+
 def _rows(results: dict) -> list[tuple[str, str, str, str]]:
     s = results.get("submissions") or {}
     r = results.get("recap") or {}
@@ -55,6 +62,8 @@ def _rows(results: dict) -> list[tuple[str, str, str, str]]:
         ("Submissions one at a time in the bench process (the server's own cost): API; bare view",
          f"{_n(inproc.get('api_ms'), 2, ' ms')} ({_n(inproc.get('api_queries'))} queries); "
          f"{_n(inproc.get('bare_ms'), 2, ' ms')}", "", ""),
+        ("Submissions: CPU time per request under that load, app server (gunicorn) + database (its backends): "
+         "API; bare view", f"{_cpu(s, 'api')}; {_cpu(s, 'bare')}", "", ""),
         ("Submissions: latency p50 / p99 (API; bare view)",
          f"{_n(s.get('api_p50_ms'), 1)} / {_n(s.get('api_p99_ms'), 1)} ms; "
          f"{_n(s.get('bare_p50_ms'), 1)} / {_n(s.get('bare_p99_ms'), 1)} ms", "", ""),
@@ -70,6 +79,8 @@ def _rows(results: dict) -> list[tuple[str, str, str, str]]:
          "total (reading the tallies; computing each unit's IKM)",
          f"{_n(r.get('ms'), 1, ' ms')} ({_n(r.get('query_ms'), 1, ' ms')}; {_n(r.get('compute_ms'), 1, ' ms')})",
          "≤ 40 ms", v("recap_ms")),
+        ("Recap: the tallies' statements alone, replayed on a cursor (PostgreSQL's share of the reading)",
+         _n(r.get("database_ms"), 1, " ms"), "", ""),
         ("Recap: the same from raw answers (GROUP BY answer JOIN response)", _n(r.get("raw_ms"), 1, " ms"), "", ""),
         ("Recap: speed-up over raw answers", _n(r.get("speedup"), 1, "×"), "≥ 50×", v("recap_speedup")),
         ("Recap: both give the same respondents, counts and IKM per unit", {True: "yes", False: "NO"}.get(

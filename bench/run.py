@@ -213,6 +213,8 @@ def probe_in_process(kiosk: dict, count: int) -> dict:
 
 def measure_server(world: data.World, env: dict, quick: bool, workdir: Path) -> tuple[dict, dict]:
     """Kiosk weight and the submission load, against one gunicorn serving the app and the bare view."""
+    from django.db import connection
+
     from agencies.models import Service, ServiceUnit
     from bench.server import gunicorn, kiosk_weight
     from surveys.kiosk import kiosk_create
@@ -239,15 +241,15 @@ def measure_server(world: data.World, env: dict, quick: bool, workdir: Path) -> 
         phases += [{"name": f"bare {number}", "kind": "bare", "seconds": seconds, "max_requests": 100_000},
                    {"name": f"api {number}", "kind": "api", "seconds": seconds, "max_requests": 100_000}]
     plan = {"host": "127.0.0.1", "processes": 2, "threads": 8, "timeout": 30, "kiosks": kiosks,
-            "phases": phases, "replays": 20}
-    with gunicorn(env=env, workers=workers, threads=threads, log_path=workdir / "gunicorn.log") as port:
+            "phases": phases, "replays": 20, "database": connection.settings_dict["NAME"]}
+    with gunicorn(env=env, workers=workers, threads=threads, log_path=workdir / "gunicorn.log") as (port, pid):
         log(f"gunicorn on 127.0.0.1:{port} with {workers} workers of {threads} threads")
         try:
             kiosk = kiosk_weight(port=port, token=kiosks[0]["token"])
             log(f"kiosk: cold load {kiosk.get('cold_kb')} KB in {kiosk.get('requests')} requests")
         except Exception as problem:  # the kiosk page is not the submission bench: report and go on
             kiosk = {"error": f"{type(problem).__name__}: {problem}"}
-        plan["port"] = port
+        plan["port"], plan["server_pid"] = port, pid
         log(f"submissions: {plan['processes'] * plan['threads']} clients, {rounds} rounds of {seconds} s each")
         loaded = subprocess.run([sys.executable, str(ROOT / "bench" / "load.py")], input=json.dumps(plan),
                                 capture_output=True, text=True, cwd=ROOT, check=True)
@@ -272,6 +274,11 @@ def _submissions_summary(result: dict, plan: dict, workers: int) -> dict:
 
     api_rps, api = total("api")
     bare_rps, bare = total("bare")
+
+    def cpu(phases):  # the median over the rounds of each part's CPU time per request
+        measured = [phase["cpu_ms"] for phase in phases if "cpu_ms" in phase]
+        return {part: statistics.median(m[part] for m in measured) for part in measured[0]} if measured else None
+
     errors = sum(phase["errors"] for phase in result["phases"])
     replay = result["replay"]
     return {
@@ -285,6 +292,7 @@ def _submissions_summary(result: dict, plan: dict, workers: int) -> dict:
         "error_kinds": {kind: n for phase in result["phases"] for kind, n in phase["error_kinds"].items()},
         "replayed": replay["sent"], "replay_problems": replay["problems"],
         "clients": plan["processes"] * plan["threads"], "workers": workers,
+        "cpu_ms": {"api": cpu(api), "bare": cpu(bare)},
         "request_body_bytes": api[0]["body_bytes"], "request_bytes": api[0]["request_bytes"],
         "response_bytes": api[0]["response_bytes"], "phases": result["phases"],
     }

@@ -28,7 +28,7 @@ def free_port() -> int:
 @contextmanager
 def gunicorn(*, env: dict, workers: int, threads: int, log_path: Path):
     """gunicorn serving bench.settings (the app's URLs plus the bare view) as docs/deployment.md runs the app
-    (gthread workers); yields the port."""
+    (gthread workers); yields the port and the master's pid."""
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "skm.wsgi:application",
@@ -53,7 +53,7 @@ def gunicorn(*, env: dict, workers: int, threads: int, log_path: Path):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not start; see {log_path}")
             time.sleep(0.2)
-        yield port
+        yield port, process.pid
     finally:
         process.terminate()
         try:

@@ -43,6 +43,11 @@ def test_it_runs_the_quick_bench_and_prints_its_figures_as_json(tmp_path):
     assert figures["failures"] == {}, figures["failures"]
     assert figures["recap"]["equal"] is True
     assert figures["submissions"]["acknowledged"] > 0
+    # Where a submission's time goes: PostgreSQL's share of the recap, and CPU per request of the app server
+    # and of the database's backends (found by their process titles) under the load.
+    assert figures["recap"]["database_ms"] > 0
+    api_cpu = figures["submissions"]["cpu_ms"]["api"]
+    assert api_cpu["app"] > 0 and api_cpu["database"] > 0, figures["submissions"]["cpu_ms"]
     assert figures["submissions"]["lost"] == 0
     assert figures["size"]["loaded_tallies_differ"] == 0
     assert "| Measure |" in table.read_text()
