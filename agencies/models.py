@@ -281,6 +281,8 @@ class AuditEvent(models.Model):
         COVERAGE_REMINDED = "coverage_reminded", _("Pengingat cakupan survei dikirim")
         MEDIUM_RECORDED = "medium_recorded", _("Media publikasi dicatat")
         MEDIUM_DELETED = "medium_deleted", _("Media publikasi dihapus")
+        THIRD_PARTY_RECORDED = "third_party_recorded", _("Hasil survei pihak ketiga dicatat")
+        THIRD_PARTY_MIXING_DECIDED = "third_party_mixing", _("Cara memakai hasil pihak ketiga ditetapkan")
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pelaku"), null=True, blank=True,

@@ -182,6 +182,9 @@ def third_party_result_create(*, unit, period: Period, questionnaire, provider: 
                                      if entry.counts else {}))
                 for entry in entries])
             units_data_changed(unit_ids=[unit.id])
+            audit_record(actor=by, action=AuditEvent.Action.THIRD_PARTY_RECORDED, target=result,
+                         region=unit.agency.region, unit=unit.code, period=period.slug, provider=provider,
+                         respondents=respondents, report=result.report_name)
     except Exception:
         default_storage.delete(stored)
         raise
@@ -196,6 +199,9 @@ def third_party_mixing_decide(*, result: ThirdPartyResult, choice: str, by) -> T
     with transaction.atomic():
         result.save(update_fields=["mixing", "mixing_by", "mixing_at"])
         units_data_changed(unit_ids=[result.unit_id])
+        audit_record(actor=by, action=AuditEvent.Action.THIRD_PARTY_MIXING_DECIDED, target=result,
+                     region=result.unit.agency.region, unit=result.unit.code, period=result.period,
+                     mixing=choice)
     return result
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from agencies.models import AuditEvent
 from reports.aggregates import agency_figures, agency_tree, figure_pool, unit_figures
 from reports.ikm import ElementTotal, compute_ikm
 from reports.models import ThirdPartyElement, ThirdPartyResult
@@ -109,6 +110,24 @@ def test_it_stores_a_counted_result_with_who_and_the_pdf(world):
     pdf = client_for(world.agency_admin).get(reverse("reports:third_party_report",
                                                      args=[world.sub_unit.code, result.id]))
     assert pdf["Content-Type"] == "application/pdf" and b"".join(pdf.streaming_content) == PDF
+
+
+def test_the_region_audit_log_shows_who_recorded_a_result_and_who_chose_its_use(pooled):
+    world = pooled
+    assert enter(client_for(world.agency_admin), world.unit, respondents=40, counts=COUNTS).status_code == 302
+    result = ThirdPartyResult.objects.get(unit=world.unit)
+    client_for(world.region_admin).post(reverse("reports:third_party_decide", args=[world.unit.code, result.id]),
+                                        {"choice": "third_party_only"})
+    recorded = AuditEvent.objects.get(action=AuditEvent.Action.THIRD_PARTY_RECORDED, target=str(result))
+    assert (recorded.actor, recorded.region) == (world.agency_admin, world.region)
+    assert recorded.detail == {"unit": world.unit.code, "period": "2026-Q2", "provider": "PT Survei Nusantara",
+                               "respondents": 40, "report": result.report_name}
+    decided = AuditEvent.objects.get(action=AuditEvent.Action.THIRD_PARTY_MIXING_DECIDED, target=str(result))
+    assert (decided.actor, decided.detail["mixing"]) == (world.region_admin, "third_party_only")
+    audit = reverse("agencies:region_audit", args=[world.region.code])
+    log = client_for(world.region_admin).get(audit).content.decode()
+    assert "Hasil survei pihak ketiga dicatat" in log and "Cara memakai hasil pihak ketiga ditetapkan" in log
+    assert str(result) in log
 
 
 @pytest.mark.parametrize(("change", "message"), [
