@@ -224,10 +224,22 @@ def coverage_board(*, region: Region, period: Period, agency: Agency | None = No
     return Board(region=region, period=period, agency=agency, lines=lines, publication=publication, filters=filters)
 
 
-def reminder_recipients(agency_ids) -> dict[int, list]:
-    """Each agency's admins (StaffRole agency_admin of that very agency, active accounts), in one query."""
-    found: dict[int, list] = {}
-    for role in (StaffRole.objects.filter(role=StaffRole.Role.AGENCY_ADMIN, agency_id__in=list(agency_ids),
+def reminder_recipients(agencies) -> dict[int, tuple[Agency, list]]:
+    """Where a reminder about each agency's units goes: (the agency whose admins get it, those admins). The
+    agency's own admins (StaffRole agency_admin, active accounts), else those of the nearest agency above it
+    that has any, since they manage its units too; an agency with none up its line is left out. Two queries."""
+    agencies = list(agencies)
+    in_regions = Agency.objects.filter(region_id__in={agency.region_id for agency in agencies}).in_bulk()
+    admins: dict[int, list] = {}
+    for role in (StaffRole.objects.filter(role=StaffRole.Role.AGENCY_ADMIN, agency_id__in=list(in_regions),
                                           user__is_active=True).select_related("user").order_by("user__username")):
-        found.setdefault(role.agency_id, []).append(role.user)
+        admins.setdefault(role.agency_id, []).append(role.user)
+    found = {}
+    for agency in agencies:
+        above, passed = agency, set()
+        while above is not None and above.id not in admins and above.id not in passed:  # `passed`: no loop
+            passed.add(above.id)
+            above = in_regions.get(above.parent_id)
+        if above is not None and above.id in admins:
+            found[agency.id] = (above, admins[above.id])
     return found

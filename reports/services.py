@@ -211,20 +211,24 @@ class RemindersSent:
 
     sent: list[CoverageReminder] = field(default_factory=list)
     without_email: list[tuple[Agency, list[str]]] = field(default_factory=list)  # admins skipped, by username
-    without_admin: list[Agency] = field(default_factory=list)
+    without_admin: list[Agency] = field(default_factory=list)  # none of its own nor above it
+    # agency id -> the agency above it whose admins got its reminder (it has no admin of its own)
+    through_parent: dict[int, Agency] = field(default_factory=dict)
     failed: list[Agency] = field(default_factory=list)  # the mail server refused
 
 
 def coverage_reminders_send(*, board: Board, by, base_url: str | None = None) -> RemindersSent:
     """One e-mail per agency of the board with units short of data (no respondents, or fewer than their minimum)
-    to that agency's admins, listing those units; each one sent is stored and audited. An admin without an
-    e-mail address is skipped and reported."""
+    to that agency's admins (or, when it has none, to those of the nearest agency above it), listing those
+    units; each one sent is stored and audited. An admin without an e-mail address is skipped and reported."""
     base_url = (base_url or settings.SKM_BASE_URL).rstrip("/")
     short = [line for line in board.lines if line.units_short]
-    admins = reminder_recipients(line.agency.id for line in short)
+    recipients_of = reminder_recipients(line.agency for line in short)
     outcome = RemindersSent()
     for line in short:
-        users = admins.get(line.agency.id, [])
+        addressed, users = recipients_of.get(line.agency.id, (line.agency, []))
+        if addressed != line.agency:
+            outcome.through_parent[line.agency.id] = addressed
         reachable = [user for user in users if user.email]
         if len(reachable) < len(users):
             outcome.without_email.append((line.agency, [user.username for user in users if not user.email]))
@@ -239,7 +243,8 @@ def coverage_reminders_send(*, board: Board, by, base_url: str | None = None) ->
             subject = _("Pengingat SKM %(period)s: %(n)s unit %(agency)s kurang data") % {
                 "period": board.period.label, "n": len(units), "agency": line.agency.name}
             body = render_to_string("reports/coverage_reminder_email.txt", {
-                "agency": line.agency, "region": board.region, "period": board.period, "units": units, "by": by,
+                "agency": line.agency, "addressed": addressed, "region": board.region, "period": board.period,
+                "units": units, "by": by,
                 "url": base_url + reverse("reports:agency_coverage", args=[line.agency.code])
                 + f"?period={board.period.slug}"})
         try:
@@ -250,7 +255,8 @@ def coverage_reminders_send(*, board: Board, by, base_url: str | None = None) ->
                 audit_record(actor=by, action=AuditEvent.Action.COVERAGE_REMINDED, target=line.agency,
                              region=board.region, period=board.period.slug,
                              recipients=", ".join(user.email for user in reachable),
-                             units=", ".join(unit["code"] for unit in units))
+                             units=", ".join(unit["code"] for unit in units),
+                             **({"through": addressed.code} if addressed != line.agency else {}))
                 send_mail(subject, body, None, [user.email for user in reachable])
         except (smtplib.SMTPException, OSError):
             outcome.failed.append(line.agency)  # nothing stored: the reminder was not sent

@@ -109,14 +109,21 @@ def coverage_remind(request, **codes):
     board = coverage_board(region=region, period=period, agency=agency)
     outcome = coverage_reminders_send(board=board, by=request.user)
     for reminder in outcome.sent:
-        messages.success(request, _("Pengingat terkirim ke %(agency)s: %(recipients)s.") % {
-            "agency": reminder.agency.name, "recipients": ", ".join(r["email"] for r in reminder.recipients)})
+        recipients = ", ".join(r["email"] for r in reminder.recipients)
+        parent = outcome.through_parent.get(reminder.agency_id)
+        if parent:
+            messages.success(request, _("Pengingat untuk %(agency)s (belum punya admin) terkirim ke admin %(parent)s: "
+                                        "%(recipients)s.") % {"agency": reminder.agency.name, "parent": parent.name,
+                                                              "recipients": recipients})
+        else:
+            messages.success(request, _("Pengingat terkirim ke %(agency)s: %(recipients)s.") % {
+                "agency": reminder.agency.name, "recipients": recipients})
     for found, usernames in outcome.without_email:
         messages.warning(request, _("%(agency)s: admin tanpa alamat e-mail tidak dikirimi (%(users)s).") % {
             "agency": found.name, "users": ", ".join(usernames)})
     for found in outcome.without_admin:
-        messages.warning(request, _("%(agency)s belum punya admin perangkat daerah; tidak ada pengingat.")
-                         % {"agency": found.name})
+        messages.warning(request, _("%(agency)s belum punya admin perangkat daerah, begitu pula perangkat daerah di "
+                                    "atasnya; tidak ada pengingat.") % {"agency": found.name})
     for found in outcome.failed:
         messages.error(request, _("Pengingat ke %(agency)s gagal dikirim oleh server e-mail; coba lagi nanti.")
                        % {"agency": found.name})

@@ -246,8 +246,29 @@ def test_a_reminder_goes_to_the_admins_of_each_agency_short_of_data(world, board
     assert reverse("reports:agency_coverage", args=["dinas-lain"]) + "?period=2026-Q2" in dinas
     page = text(response.content.decode())
     assert "Dinas Lain: admin tanpa alamat e-mail tidak dikirimi (kadis)." in page
-    assert "Dinas Baru belum punya admin perangkat daerah; tidak ada pengingat." in page
+    assert ("Dinas Baru belum punya admin perangkat daerah, begitu pula perangkat daerah di atasnya; tidak ada "
+            "pengingat.") in page
     assert "Pengingat terkirim ke Kecamatan Uji: camat@uji.example." in page
+
+
+def test_an_agency_without_admins_is_reminded_through_the_admins_of_the_agency_above_it(world, board):
+    puskesmas = make_agency(world.region, "puskesmas-uji", name="Puskesmas Uji", parent=world.agency)
+    make_unit(puskesmas, "loket-puskesmas", name="Loket Puskesmas")
+    response = client_for(world.region_admin).post(region_url(world, "region_coverage_remind"), Q2, follow=True)
+    about = {message.subject: message for message in mail.outbox}
+    sent = about["Pengingat SKM Triwulan II 2026: 1 unit Puskesmas Uji kurang data"]
+    assert sent.to == ["camat@uji.example"]
+    assert sent.body.startswith("Yth. Admin Kecamatan Uji,")
+    assert ("Puskesmas Uji belum punya admin di aplikasi SKM; pengingat ini dikirim kepada Anda sebagai admin "
+            "Kecamatan Uji, perangkat daerah di atasnya.") in sent.body
+    assert "Loket Puskesmas (loket-puskesmas): belum ada responden" in sent.body
+    assert "Loket Kecamatan" not in sent.body  # the Kecamatan's own units have their own e-mail
+    assert ("Pengingat untuk Puskesmas Uji (belum punya admin) terkirim ke admin Kecamatan Uji: camat@uji.example."
+            in text(response.content.decode()))
+    reminder = CoverageReminder.objects.get(agency=puskesmas)
+    assert [recipient["email"] for recipient in reminder.recipients] == ["camat@uji.example"]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.COVERAGE_REMINDED, target="Puskesmas Uji")
+    assert event.detail["through"] == "kecamatan-uji"
 
 
 def test_the_board_shows_the_reminders_sent(world, board):
@@ -426,7 +447,12 @@ def test_the_demo_region_reminds_the_demo_agency_admins(demo):
     assert {tuple(message.to) for message in mail.outbox} == {(email,) for email in admins.values()}
     dinkes = next(message for message in mail.outbox if message.to == [admins["dinkes"]])
     assert "Loket Informasi Dinkes (dinkes-loket-baru): belum ada responden, sampel minimal" in dinkes.body
-    reminded = set(CoverageReminder.objects.filter(region=region).values_list("agency__code", flat=True))
-    assert reminded == set(admins)
+    reminders = list(CoverageReminder.objects.filter(region=region).select_related("agency__parent"))
+    reminded = {reminder.agency.code for reminder in reminders}
+    # The puskesmas and kelurahan have no admin of their own: their reminders go to the Dinkes and Kecamatan's.
+    assert set(admins) < reminded and {"puskesmas-sukamaju", "kel-melati"} <= reminded
+    for reminder in reminders:
+        responsible = reminder.agency if reminder.agency.code in admins else reminder.agency.parent
+        assert [recipient["email"] for recipient in reminder.recipients] == [admins[responsible.code]]
     page = client.get(reverse("reports:region_coverage", args=[region.code]), {"period": "2026-Q3"}).content.decode()
-    assert len(by_testid(page, "coverage-reminder", all=True)) == len(admins)
+    assert len(by_testid(page, "coverage-reminder", all=True)) == len(reminders)
