@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from agencies.models import Agency, Population, Region, RespondentType, Service, ServiceUnit, StaffRole
 from agencies.services import staff_role_grant
+from reports.models import FollowUpPlan
 from reports.periods import Period
+from reports.services import follow_up_plan_create, follow_up_plan_update
 from surveys.kiosk import kiosk_create
 from surveys.models import Channel, Element, ImportBatch, Kiosk, Questionnaire, Response
 from surveys.services import NewResponse, response_exclude, responses_submit_many
@@ -403,6 +405,7 @@ def demo_seed(*, responses: int = 6000, seed: int = 2026, today: date | None = N
         for response in Response.objects.filter(key__in=to_exclude):
             response_exclude(response, by=users.get("bagor"), excluded=True)
         _kiosks_last_seen(kiosks.values(), new_responses)
+        _follow_up_plans_create(units, elements=elements, quarters=quarters, today=today, by=users.get("admin"))
     return DemoSummary(
         region=region, agencies=Agency.objects.filter(region=region).count(), units=len(units),
         responses=len(new_responses), excluded=len(to_exclude), first_day=days[0], last_day=days[-1],
@@ -445,6 +448,45 @@ def _agency_create(spec: DemoAgency, *, region, parent, questionnaire) -> list[t
     for child in spec.children:
         units += _agency_create(child, region=region, parent=agency, questionnaire=questionnaire)
     return units
+
+
+# What a unit's staff would plan for its weakest element, by the element's slug.
+DEMO_ACTIONS = {
+    "persyaratan": "Memasang daftar persyaratan per jenis layanan di loket dan di laman unit.",
+    "prosedur": "Menyederhanakan alur layanan menjadi satu loket dan memasang bagan alur di ruang tunggu.",
+    "waktu": "Menambah satu petugas loket pada jam ramai (08.00–11.00) dan memasang nomor antrean elektronik.",
+    "biaya": "Memasang papan tarif resmi dan melayani pembayaran nontunai di loket.",
+    "produk": "Menyusun standar hasil layanan dan memeriksanya sebelum diserahkan kepada pemohon.",
+    "kompetensi": "Pelatihan pelayanan prima untuk seluruh petugas loket.",
+    "perilaku": "Menetapkan standar sapaan dan memantau sikap petugas melalui survei bulanan.",
+    "sarana": "Menambah kursi ruang tunggu, kipas angin dan toilet ramah disabilitas.",
+    "pengaduan": "Membuka kanal pengaduan WhatsApp dan menjawab setiap aduan paling lambat 3 hari kerja.",
+}
+
+
+def _follow_up_plans_create(units, *, elements, quarters: list[Period], today: date, by):
+    """Follow-up plans on the weakest element of the three weakest units, as their staff would have made them
+    after the last two complete quarters: one done with its evidence, one under way, one still planned."""
+    by_slug = {element.slug: element for element in elements}
+    weakest = sorted(units, key=lambda pair: pair[0].quality)[:3]
+    yesterday = today - timedelta(days=1)
+    older, last = quarters[-3], quarters[-2]
+    for (spec, unit), quarter, status in zip(weakest, (older, last, last), FollowUpPlan.Status.values[::-1],
+                                             strict=True):
+        planned_on = min(quarter.end + timedelta(days=7), yesterday)
+        plan = follow_up_plan_create(
+            unit=unit, element=by_slug[spec.weak], quarter=quarter, planned_on=planned_on,
+            action=DEMO_ACTIONS[spec.weak], responsible=f"Kepala {unit.name}",
+            due_date=quarter.end + timedelta(days=60), by=by)
+        if status == FollowUpPlan.Status.PLANNED:
+            continue
+        changed_on = max(planned_on, min(quarter.end + timedelta(days=21), yesterday))
+        follow_up_plan_update(
+            plan=plan, action=plan.action, responsible=plan.responsible, due_date=plan.due_date, status=status,
+            status_date=changed_on, by=by,
+            **({"evidence_note": "Dikerjakan sesuai rencana; foto sebelum dan sesudah di tautan.",
+                "evidence_link": f"https://sukamaju.example/rtl/{unit.code}"} if status == FollowUpPlan.Status.DONE
+               else {}))
 
 
 def _populations_create(units, *, quarters: list[Period], seed: int):

@@ -11,11 +11,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from agencies import demo
 from agencies.models import Agency, AuditEvent, Population, Region, ServiceUnit, StaffRole
 from agencies.selectors import units_for_user
+from reports.models import FollowUpPlan
 from reports.periods import Period
 from reports.selectors import scores_by_unit
 from surveys.models import Answer, ImportBatch, Kiosk, Response
@@ -194,6 +196,24 @@ def test_it_gives_units_clearly_different_scores_and_one_weakest_element(seeded)
         lowest, runner_up = sorted(result.elements, key=lambda element: element.nrr)[:2]
         assert slugs[lowest.code] == specs[code].weak, code
         assert lowest.nrr < runner_up.nrr - Fraction(15, 100), code
+
+
+def test_it_plans_follow_up_on_the_weakest_element_of_the_weakest_units(seeded, client):
+    specs = {unit_spec.code: unit_spec for unit_spec in _unit_specs(demo.AGENCIES)}
+    weakest = sorted(specs, key=lambda code: specs[code].quality)[:3]
+    plans = list(FollowUpPlan.objects.select_related("unit", "element").order_by("status"))
+    assert sorted(plan.unit.code for plan in plans) == sorted(weakest)
+    assert all(plan.element.slug == specs[plan.unit.code].weak for plan in plans)
+    assert {plan.status for plan in plans} == {"planned", "in_progress", "done"}
+    quarters = Period.containing(timezone.localdate()).previous_ones(4)
+    assert {(plan.year, plan.quarter) for plan in plans} == {(q.year, q.number) for q in quarters[-3:-1]}
+    done = next(plan for plan in plans if plan.status == "done")
+    assert done.evidence_note and done.evidence_link.startswith("https://")
+    assert [change.status for change in done.status_changes.order_by("date", "id")] == ["planned", "done"]
+    sign_in(client, "admin", demo.PASSWORD)
+    page = client.get(reverse("reports:follow_up", args=[done.unit.code]),
+                      {"period": f"{done.year}-Q{done.quarter}"}).content.decode()
+    assert done.action in page
 
 
 def _unit_specs(agencies):
