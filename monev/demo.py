@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.demo import KIOSK_UNIT, REGION_CODE
-from agencies.models import Region
-from monev.models import Status
+from agencies.models import Agency, Region
+from monev.models import PublicationMedium, Status
 from monev.selectors import region_units
-from monev.services import assessment_record, checklist_ensure
+from monev.services import assessment_record, checklist_ensure, medium_record
+from reports.periods import Period
 
 VISITED_UNITS = 3
 # Chances of each finding on a visit: most items met, some partly, a few not.
@@ -42,3 +43,23 @@ def monev_demo_seed(*, seed: int, today: date | None = None) -> int:
             assessment_record(unit=unit, item=item, status=status, note=note, visited_on=visited_on, by=evaluator)
             recorded += 1
     return recorded
+
+
+@transaction.atomic
+def media_demo_seed(*, today: date | None = None) -> list[PublicationMedium]:
+    """Where the demo region published its last complete quarter's results: its website, and the health
+    office's social media post a few days later, so the register and its indicators have something to show."""
+    today = today or timezone.localdate()
+    region = Region.objects.get(code=REGION_CODE)
+    quarter = Period.containing(today).previous()
+    published_on = min(quarter.end + timedelta(days=14), today - timedelta(days=1))
+    by = get_user_model().objects.filter(username=EVALUATOR).first()
+    return [
+        medium_record(scope=region, period=quarter, kind=PublicationMedium.Kind.WEBSITE,
+                      name="Laman resmi Pemerintah Kota Sukamaju", published_on=published_on,
+                      url=f"https://sukamaju.example/skm/{quarter.slug}", by=by),
+        medium_record(scope=Agency.objects.get(region=region, code="dinkes"), period=quarter,
+                      kind=PublicationMedium.Kind.SOCIAL, name="Instagram Dinas Kesehatan",
+                      published_on=min(published_on + timedelta(days=3), today - timedelta(days=1)),
+                      url="https://instagram.example/dinkes.sukamaju", by=by),
+    ]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from agencies import demo
 from agencies.models import Agency, AuditEvent, Population, Region, ServiceUnit, StaffRole
 from agencies.selectors import units_for_user
+from monev.models import PublicationMedium
 from reports.models import FollowUpPlan
 from reports.periods import Period
 from reports.selectors import scores_by_unit
@@ -214,6 +215,17 @@ def test_it_plans_follow_up_on_the_weakest_element_of_the_weakest_units(seeded, 
     page = client.get(reverse("reports:follow_up", args=[done.unit.code]),
                       {"period": f"{done.year}-Q{done.quarter}"}).content.decode()
     assert done.action in page
+
+
+def test_it_records_where_the_last_quarter_was_published(seeded, client):
+    quarter = Period.containing(timezone.localdate()).previous()
+    media = list(PublicationMedium.objects.order_by("published_on"))
+    assert [(medium.kind, medium.period) for medium in media] == [("website", quarter.slug), ("social", quarter.slug)]
+    assert media[0].region.code == "sukamaju" and media[1].agency.code == "dinkes"
+    assert all(quarter.end <= medium.published_on < timezone.localdate() for medium in media)
+    sign_in(client, "bagor", demo.PASSWORD)
+    page = client.get(reverse("monev:media_region", args=["sukamaju"]), {"tahun": quarter.year}).content.decode()
+    assert "Laman resmi Pemerintah Kota Sukamaju" in page and "Instagram Dinas Kesehatan" in page
 
 
 def _unit_specs(agencies):

@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from agencies import demo
 from agencies.models import Region
 from campaigns.demo import demo_campaign_seed
-from monev.demo import monev_demo_seed
+from monev.demo import media_demo_seed, monev_demo_seed
 from pulse.demo import PULSE_TOKEN, PULSE_UNIT, pulse_demo_seed
 
 
@@ -54,6 +54,7 @@ class Command(BaseCommand):
             demo_campaign_seed(region=summary.region, seed=seed)
             pulse_demo_seed(seed=seed, token=pulse_token)
             monev_demo_seed(seed=seed)
+            media_demo_seed()
         except IntegrityError as error:  # e.g. an agency elsewhere already uses a demo code
             raise CommandError(f"The demo could not be built, nothing was stored: {error}") from error
         self.stdout.write(
