@@ -471,8 +471,8 @@ def _follow_up_plans_create(units, *, elements, quarters: list[Period], today: d
     weakest = sorted(units, key=lambda pair: pair[0].quality)[:3]
     yesterday = today - timedelta(days=1)
     older, last = quarters[-3], quarters[-2]
-    for (spec, unit), quarter, status in zip(weakest, (older, last, last), FollowUpPlan.Status.values[::-1],
-                                             strict=True):
+    statuses = (FollowUpPlan.Status.DONE, FollowUpPlan.Status.IN_PROGRESS, FollowUpPlan.Status.PLANNED)
+    for (spec, unit), quarter, status in zip(weakest, (older, last, last), statuses, strict=True):
         planned_on = min(quarter.end + timedelta(days=7), yesterday)
         plan = follow_up_plan_create(
             unit=unit, element=by_slug[spec.weak], quarter=quarter, planned_on=planned_on,

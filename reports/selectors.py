@@ -217,7 +217,7 @@ MONTH_VALUE_SUMS = {f"v{value}": TallySum(column)
 ELEMENT_TOTALS = {"total": TallySum(F("value") * F("count")), "answers": TallySum("count")}
 MONTH_ELEMENT_TOTALS = {
     "total": TallySum(sum((F(column) * value for value, column in zip(SCORES, ElementMonthTally.COUNTS, strict=True)),
-                     start=Value(0))),
+                          start=Value(0))),
     "answers": TallySum(sum((F(column) for column in ElementMonthTally.COUNTS), start=Value(0))),
 }
 

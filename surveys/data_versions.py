@@ -22,14 +22,18 @@ def new_version() -> int:
     return secrets.randbits(63)
 
 
-def version_upsert_sql(unit_ids: list[int], version: int, *, when: str) -> tuple[str, list]:
-    """For a PostgreSQL CTE chain: INSERT .. ON CONFLICT DO UPDATE setting `version` for the units, only
-    when the SQL condition `when` holds (e.g. an EXISTS on the CTE that inserted the response)."""
+def version_upsert_sql(units: int, *, when: str) -> str:
+    """For a PostgreSQL CTE chain: INSERT .. ON CONFLICT DO UPDATE setting the version of `units` units (their
+    parameters: version_upsert_params), only when the SQL condition `when` holds (e.g. an EXISTS on the CTE that
+    inserted the response)."""
     table = connection.ops.quote_name(UnitDataVersion._meta.db_table)
-    rows = ", ".join(["(%s::bigint, %s::bigint)"] * len(unit_ids))
-    sql = (f"INSERT INTO {table} (unit_id, version) SELECT unit_id, version FROM (VALUES {rows}) AS v(unit_id, "
-           f"version) WHERE {when} ON CONFLICT (unit_id) DO UPDATE SET version = EXCLUDED.version")
-    return sql, [value for unit_id in unit_ids for value in (unit_id, version)]
+    rows = ", ".join(["(%s::bigint, %s::bigint)"] * units)
+    return (f"INSERT INTO {table} (unit_id, version) SELECT unit_id, version FROM (VALUES {rows}) AS v(unit_id, "
+            f"version) WHERE {when} ON CONFLICT (unit_id) DO UPDATE SET version = EXCLUDED.version")
+
+
+def version_upsert_params(unit_ids: list[int], version: int) -> list[int]:
+    return [value for unit_id in unit_ids for value in (unit_id, version)]
 
 
 def units_data_changed(*, unit_ids: Iterable[int]) -> None:

@@ -38,7 +38,7 @@ from datetime import date
 
 from django.db import connection
 
-from surveys.data_versions import new_version, version_upsert_sql
+from surveys.data_versions import new_version, version_upsert_params, version_upsert_sql
 from surveys.models import (
     Answer, ElementMonthTally, ElementTally, ProfileMonthTally, Response, ResponseMonthTally, ResponseTally,
 )
@@ -147,7 +147,7 @@ def _statement_text(counted: bool) -> str:
             ("t_elements_month", element_month_tally_sql()),
             ("t_profiles_month", profile_month_tally_sql()),
         ]
-    parts.append(("version", version_upsert_sql([0], 0, when=INSERTED)[0]))
+    parts.append(("version", version_upsert_sql(1, when=INSERTED)))
     return ("WITH " + ", ".join(f"{name} AS ({statement})" for name, statement in parts)
             + f" SELECT id, true FROM new_response UNION ALL SELECT id, false FROM {_quoted(Response)} WHERE key = %s")
 
@@ -164,7 +164,7 @@ def submission_statement(response: Response, answers: list[Answer], *, day: date
         params += [response.unit_id, response.service_id, response.questionnaire_id, day, month_of(day),
                    response.channel, int(response.assisted), int(bool(response.suggestion)),
                    [question for question, _answer in profile], [answer for _question, answer in profile]]
-    params += version_upsert_sql([response.unit_id], new_version(), when=INSERTED)[1]
+    params += version_upsert_params([response.unit_id], new_version())
     key = Response._meta.get_field("key").get_db_prep_value(response.key, connection)
     return _statement_text(counted), [*params, key]
 
