@@ -10,7 +10,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -89,6 +89,8 @@ def _parse_time(value, now, oldest):
         raise ValueError(_("bukan tanggal dan jam yang sah (contoh: 2026-11-23T09:30:00+07:00)"))
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
+    # The same instant in UTC: PostgreSQL refuses offsets beyond ±15:59, which Python's parser accepts.
+    moment = moment.astimezone(UTC)
     if moment > now + FUTURE_TOLERANCE:
         raise ValueError(_("waktu mengisi tidak boleh di masa depan"))
     if moment < now - oldest:

@@ -76,6 +76,14 @@ def test_it_stores_a_tap_once_and_answers_a_replay_with_the_same_id(world, pulse
     assert PulseAnswer.objects.count() == 1 and PulseAnswer.objects.get().value == 3
 
 
+def test_a_time_with_an_offset_postgresql_cannot_store_is_kept_as_the_same_instant(world, pulse_kiosk):
+    _kiosk, token = pulse_kiosk
+    moment = timezone.now().astimezone(timezone.get_fixed_timezone(-(18 * 60 + 32)))  # Python parses it; PostgreSQL
+    response = post(token, tap(2, answered_at=moment.isoformat()))                   # refuses beyond ±15:59
+    assert response.status_code == 201, response.content
+    assert PulseAnswer.objects.get().answered_at == moment
+
+
 def test_a_key_of_another_units_answer_is_refused(world, pulse_kiosk):
     _kiosk, token = pulse_kiosk
     _other, other_token = kiosk_create(unit=world.other_unit, name="Tablet lain", mode=KioskMode.PULSE)
