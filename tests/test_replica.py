@@ -249,10 +249,12 @@ class AppServer:
                "SKM_VAR_DIR": str(log.parent), "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                "LOG_LEVEL": "WARNING"}
         with open(log, "wb") as stderr:
-            # One worker, so "logged once" means one line.
+            # One worker, so "logged once" means one line. Idle connections are kept longer than the test's
+            # pauses: with gunicorn's 2 s a pause of 2 s raced the server's close against the next request on the
+            # reused connection ("Remote end closed connection"), a failure of the client's pool, not of the app.
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "skm.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
-                 "--threads", "4", "--worker-class", "gthread", "--timeout", "60"],
+                 "--threads", "4", "--worker-class", "gthread", "--timeout", "60", "--keep-alive", "30"],
                 cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=stderr)
         deadline = time.monotonic() + 30
         while True:
