@@ -58,7 +58,7 @@ def _rows(results: dict) -> list[tuple[str, str, str, str]]:
         (f"Submissions: kiosk API against a bare Django view, same gunicorn ({_n(s.get('workers'))} gthread workers × {_n(s.get('threads'))} threads), "
          f"same load ({_n(s.get('clients'))} concurrent clients)",
          f"{_n(s.get('api_rps'))}/s against {_n(s.get('bare_rps'))}/s: ratio {_n(s.get('ratio'), 3)}",
-         "ratio ≥ 0.30", v("submissions_ratio")),
+         "ratio ≥ 0.25 (goal 0.30)", v("submissions_ratio")),
         ("Submissions one at a time in the bench process (the server's own cost): API; bare view",
          f"{_n(inproc.get('api_ms'), 2, ' ms')} ({_n(inproc.get('api_queries'))} queries); "
          f"{_n(inproc.get('bare_ms'), 2, ' ms')}", "", ""),
