@@ -283,6 +283,7 @@ class AuditEvent(models.Model):
         MEDIUM_DELETED = "medium_deleted", _("Media publikasi dihapus")
         THIRD_PARTY_RECORDED = "third_party_recorded", _("Hasil survei pihak ketiga dicatat")
         THIRD_PARTY_MIXING_DECIDED = "third_party_mixing", _("Cara memakai hasil pihak ketiga ditetapkan")
+        THIRD_PARTY_WITHDRAWN = "third_party_withdrawn", _("Hasil survei pihak ketiga ditarik")
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pelaku"), null=True, blank=True,

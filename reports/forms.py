@@ -288,3 +288,8 @@ class ThirdPartyMixingForm(forms.Form):
     choice = forms.ChoiceField(label=gettext_lazy("Hasil ini dan respons aplikasi pada periode yang sama"),
                                widget=forms.RadioSelect, choices=[
                                    (value, label) for value, label in ThirdPartyResult.Mixing.choices if value])
+
+
+class ThirdPartyWithdrawForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Alasan menarik hasil ini"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))

@@ -205,6 +205,23 @@ def third_party_mixing_decide(*, result: ThirdPartyResult, choice: str, by) -> T
     return result
 
 
+def third_party_result_withdraw(*, result: ThirdPartyResult, reason: str, by) -> None:
+    """Take a result out of every figure, e.g. one entered with a wrong count (it is entered again, corrected): the
+    record and its report go, the audit log keeps what it was and why. Published figures stay as frozen."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Tulis alasan hasil ini ditarik."))
+    stored = result.report.name
+    with transaction.atomic():
+        audit_record(actor=by, action=AuditEvent.Action.THIRD_PARTY_WITHDRAWN, target=result,
+                     region=result.unit.agency.region, unit=result.unit.code, period=result.period,
+                     provider=result.provider, respondents=result.respondents, report=result.report_name,
+                     reason=reason)
+        units_data_changed(unit_ids=[result.unit_id])
+        result.delete()
+    default_storage.delete(stored)
+
+
 @dataclass
 class RemindersSent:
     """What the reminder action did: the reminders sent, and the agencies short of data that got none."""

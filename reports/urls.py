@@ -30,6 +30,8 @@ urlpatterns = [
          name="third_party_detail"),
     path("unit/<slug:unit_code>/pihak-ketiga/<int:result_id>/keputusan/", views_third_party.third_party_decide,
          name="third_party_decide"),
+    path("unit/<slug:unit_code>/pihak-ketiga/<int:result_id>/tarik/", views_third_party.third_party_withdraw,
+         name="third_party_withdraw"),
     path("unit/<slug:unit_code>/pihak-ketiga/<int:result_id>/laporan.pdf", views_third_party.third_party_report,
          name="third_party_report"),
 ]

@@ -1,5 +1,5 @@
 """Third-party survey results of a unit: the list, the entry form, one result with its IKM and the choice of how
-it joins the captured responses, and the provider's report. For those who manage the unit (its agency's admins,
+it joins the captured responses, its withdrawal, and the provider's report. For those who manage the unit (its agency's admins,
 the region's admins); anyone else gets 404."""
 
 from django.contrib import messages
@@ -13,11 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.selectors import get_managed_unit_for_user
 from agencies.zones import region_zone
-from reports.forms import ThirdPartyMixingForm, ThirdPartyResultForm
+from reports.forms import ThirdPartyMixingForm, ThirdPartyResultForm, ThirdPartyWithdrawForm
 from reports.models import ThirdPartyElement, ThirdPartyResult
 from reports.periods import Period
 from reports.selectors import respondents_by_unit
-from reports.services import third_party_mixing_decide, third_party_result_create
+from reports.services import third_party_mixing_decide, third_party_result_create, third_party_result_withdraw
 from reports.third_party import EntryRefused, result_period, scores_of_result, third_party_entry_check
 from skm.uploads import PDF, evidence_file_response
 from surveys.models import Questionnaire
@@ -92,7 +92,8 @@ def third_party_detail(request, unit_code: str, result_id: int):
     return render(request, "reports/third_party_detail.html", {
         "unit": unit, "result": result, "scores": scores, "period": period, "captured": captured,
         "rows": [{"row": row, "score": by_id.get(row.element_id)} for row in rows],
-        "mixing_form": ThirdPartyMixingForm(initial={"choice": result.mixing or None}), "page_kind": "third_party",
+        "mixing_form": ThirdPartyMixingForm(initial={"choice": result.mixing or None}),
+        "withdraw_form": ThirdPartyWithdrawForm(), "page_kind": "third_party",
         "dashboard_url": f"{reverse('reports:unit_dashboard', args=[unit.code])}?period={period.slug}",
     })
 
@@ -110,6 +111,20 @@ def third_party_decide(request, unit_code: str, result_id: int):
         messages.error(request, _("Pilih “gunakan hasil pihak ketiga saja” atau “gabungkan dengan respons "
                                   "aplikasi”."))
     return redirect("reports:third_party_detail", unit.code, result.id)
+
+
+@login_required
+@require_POST
+def third_party_withdraw(request, unit_code: str, result_id: int):
+    unit, result = _result(request, unit_code, result_id)
+    form = ThirdPartyWithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Hasil tidak ditarik: tulis alasannya (paling banyak 500 karakter)."))
+        return redirect("reports:third_party_detail", unit.code, result.id)
+    label = f"{result.provider} · {result.period}"
+    third_party_result_withdraw(result=result, reason=form.cleaned_data["reason"], by=request.user)
+    messages.success(request, _("Hasil survei pihak ketiga %(result)s ditarik dari semua angka.") % {"result": label})
+    return redirect("reports:third_party_list", unit.code)
 
 
 @login_required

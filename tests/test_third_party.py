@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -128,6 +129,43 @@ def test_the_region_audit_log_shows_who_recorded_a_result_and_who_chose_its_use(
     log = client_for(world.region_admin).get(audit).content.decode()
     assert "Hasil survei pihak ketiga dicatat" in log and "Cara memakai hasil pihak ketiga ditetapkan" in log
     assert str(result) in log
+
+
+def test_a_result_withdrawn_with_a_reason_leaves_every_figure_and_the_audit_log_keeps_it(pooled):
+    world = pooled
+    result = ThirdPartyResult.objects.get(unit=world.sub_unit)
+    stored, label = result.report.name, str(result)
+    dashboard = reverse("reports:agency_dashboard", args=[world.agency.code])
+    admin = client_for(world.region_admin)
+    assert SUB_MARK in by_testid(admin.get(dashboard, {"period": "2026-Q2"}).content.decode(), "third-party")
+    withdraw = reverse("reports:third_party_withdraw", args=[world.sub_unit.code, result.id])
+    detail = reverse("reports:third_party_detail", args=[world.sub_unit.code, result.id])
+    assert "Tarik hasil" in admin.get(detail).content.decode()
+
+    assert admin.get(withdraw).status_code == 405
+    refused = admin.post(withdraw, {"reason": "   "}, follow=True)
+    assert "tulis alasannya" in text(refused.content.decode())
+    for user in (world.other_agency_admin, world.operator, world.stranger):
+        assert client_for(user).post(withdraw, {"reason": "salah unit"}).status_code == 404
+    assert ThirdPartyResult.objects.filter(pk=result.pk).exists() and default_storage.exists(stored)
+
+    response = admin.post(withdraw, {"reason": "U3 salah ketik: 25 jawaban bernilai 3, bukan 52."})
+    assert response["Location"] == reverse("reports:third_party_list", args=[world.sub_unit.code])
+    assert "PT Survei Nusantara · 2026-Q2 ditarik dari semua angka" in text(admin.get(response["Location"]).content.decode())
+    assert not ThirdPartyResult.objects.filter(pk=result.pk).exists()
+    assert not ThirdPartyElement.objects.filter(result_id=result.pk).exists() and not default_storage.exists(stored)
+    assert unit_figures(unit_ids=[world.sub_unit.id], period=Q2)[world.sub_unit.id].respondents == 0
+    # The agency's cached figures went with it: the same page no longer holds the result.
+    assert SUB_MARK not in admin.get(dashboard, {"period": "2026-Q2"}).content.decode()
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.THIRD_PARTY_WITHDRAWN, target=label)
+    assert (event.actor, event.region) == (world.region_admin, world.region)
+    assert event.detail == {"unit": world.sub_unit.code, "period": "2026-Q2", "provider": "PT Survei Nusantara",
+                            "respondents": 40, "report": "laporan.pdf",
+                            "reason": "U3 salah ketik: 25 jawaban bernilai 3, bukan 52."}
+    log = text(admin.get(reverse("agencies:region_audit", args=[world.region.code])).content.decode())
+    assert "Hasil survei pihak ketiga ditarik" in log and "25 jawaban bernilai 3, bukan 52" in log
+    assert admin.post(withdraw, {"reason": "lagi"}).status_code == 404
 
 
 @pytest.mark.parametrize(("change", "message"), [
