@@ -37,7 +37,7 @@ PUBLIC_PREFIXES = ("admin/", "i18n/", "accounts/", "kiosk/", "s/", "api/", "hasi
 MANAGEMENT_NAMESPACES = {"agencies"}
 # Pages elsewhere that only those who manage a unit may open: entering its third-party survey results.
 MANAGEMENT_NAMES = {"reports:third_party_list", "reports:third_party_detail", "reports:third_party_decide",
-                    "reports:third_party_report"}
+                    "reports:third_party_withdraw", "reports:third_party_report"}
 SCOPE_KWARGS = ("unit_code", "agency_code", "region_code")
 USERS = ("operator", "agency_admin", "other_agency_admin", "region_admin", "stranger")
 
