@@ -5,6 +5,7 @@ stored whole."""
 
 import hashlib
 import io
+import itertools
 import json
 import os
 import subprocess
@@ -174,12 +175,17 @@ def printable(value):
     return value
 
 
+EXAMPLE_NUMBERS = itertools.count()
+
+
 @HOSTILE
 @given(rows=st.lists(st.lists(CELL, max_size=18), min_size=1, max_size=6), keep_good=st.booleans())
 def test_hostile_cells_in_a_workbook_are_named_by_row_and_column(operator_client, world, rows, keep_good):
     TRIED.add("xlsx cells")
     rows = [[printable(value) for value in row] for row in rows]
-    data = xlsx(([good_row()] if keep_good else []) + rows)
+    # A good row of its own in each example: a file identical to one confirmed by an earlier example (openpyxl
+    # stamps the second) is rightly refused as already imported, which is not what this test is about.
+    data = xlsx(([good_row(next(EXAMPLE_NUMBERS))] if keep_good else []) + rows)
     outcome, messages = try_file(operator_client, world, data, "jawaban.xlsx")
     if outcome == "refused":  # a value right of the last column: the file as a whole, but by row and column
         assert messages[0].startswith("Baris "), messages
