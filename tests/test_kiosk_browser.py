@@ -195,6 +195,9 @@ def test_it_keeps_surveys_through_a_failing_connection_and_sends_them_later(live
     _unit, _services, _kiosk, token = counter
     context = open_context(TABLET_PORTRAIT)
     page, errors = open_kiosk(context, live_server.url, token)
+    # As on a kiosk in service, the service worker controls the page before the connection fails, so its claim
+    # of the page cannot fall in the middle of the test (a CI run once saw an answer get past the route).
+    page.wait_for_function("() => !!navigator.serviceWorker.controller")
     context.route("**/api/v1/responses", lambda route: route.abort("internetdisconnected"))
     for _ in range(2):
         tap_survey(page)
