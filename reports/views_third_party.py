@@ -1,6 +1,6 @@
 """Third-party survey results of a unit: the list, the entry form, one result with its IKM and the choice of how
-it joins the captured responses, its withdrawal, and the provider's report. For those who manage the unit (its agency's admins,
-the region's admins); anyone else gets 404."""
+it joins the captured responses, its withdrawal, and the provider's report. For those who manage the unit (its
+agency's admins, the region's admins); anyone else gets 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

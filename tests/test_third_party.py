@@ -151,7 +151,8 @@ def test_a_result_withdrawn_with_a_reason_leaves_every_figure_and_the_audit_log_
 
     response = admin.post(withdraw, {"reason": "U3 salah ketik: 25 jawaban bernilai 3, bukan 52."})
     assert response["Location"] == reverse("reports:third_party_list", args=[world.sub_unit.code])
-    assert "PT Survei Nusantara · 2026-Q2 ditarik dari semua angka" in text(admin.get(response["Location"]).content.decode())
+    listed = text(admin.get(response["Location"]).content.decode())
+    assert "PT Survei Nusantara · 2026-Q2 ditarik dari semua angka" in listed
     assert not ThirdPartyResult.objects.filter(pk=result.pk).exists()
     assert not ThirdPartyElement.objects.filter(result_id=result.pk).exists() and not default_storage.exists(stored)
     assert unit_figures(unit_ids=[world.sub_unit.id], period=Q2)[world.sub_unit.id].respondents == 0
